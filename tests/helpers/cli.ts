@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+
+export const repoRoot = resolve(import.meta.dirname, '../..')
+export const cliPath = resolve(repoRoot, 'dist/cli.js')
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the built CLI as a user would: `node dist/cli.js ...args`, with optional stdin text. */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: 'pipe',
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      fail(new Error(`macds ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`))
+    }, options.timeoutMs ?? 15_000)
+    child.on('error', fail)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      done({ code, stdout, stderr })
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    maxWorkers: 4,
+    testTimeout: 20_000,
+    env: { NO_COLOR: '1' },
+  },
+})
