@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { type CompiledContract, listContractFiles, loadContractFile } from '../core/contracts/index.js'
-import { generateContractTypes } from '../core/contracts/typegen.js'
+import { GENERATED_HEADER, generateContractTypes } from '../core/contracts/typegen.js'
 import { userError } from '../core/errors.js'
 import { type Command, say } from './command.js'
 
@@ -64,7 +64,7 @@ async function loadAllValid(dir: string): Promise<CompiledContract[]> {
   return contracts
 }
 
-/** Generated files whose content differs from disk, plus .ts files on disk that would no longer be generated. */
+/** Generated files whose content differs from disk, plus earlier generated files that would no longer be generated. */
 async function staleFiles(dir: string, files: { path: string; content: string }[]): Promise<string[]> {
   const onDisk = await readdir(dir).catch(() => [] as string[])
   const stale: string[] = []
@@ -72,6 +72,11 @@ async function staleFiles(dir: string, files: { path: string; content: string }[
     const current = await readFile(join(dir, file.path), 'utf8').catch(() => undefined)
     if (current !== file.content) stale.push(file.path)
   }
-  for (const name of onDisk) if (name.endsWith('.ts') && !files.some((f) => f.path === name)) stale.push(name)
+  for (const name of onDisk) {
+    if (!name.endsWith('.ts') || files.some((f) => f.path === name)) continue
+    // A file this command did not write is never touched, even in the output directory.
+    const text = await readFile(join(dir, name), 'utf8').catch(() => '')
+    if (text.startsWith(GENERATED_HEADER)) stale.push(name)
+  }
   return stale
 }

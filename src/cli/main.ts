@@ -31,8 +31,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const words = leadingWords(argv)
   const command = findCommand(words)
   if (!command) {
-    if (words.length === 0) {
-      say(io.stdout, overviewHelp(commands, macdsPackage().version))
+    const group = commands.filter((c) => c.name.split(' ')[0] === words[0])
+    const wantsHelp = argv.includes('--help') || argv.includes('-h')
+    if (words.length === 0 || (words.length === 1 && group.length > 0 && wantsHelp)) {
+      say(io.stdout, overviewHelp(words.length === 0 ? commands : group, macdsPackage().version))
       return 0
     }
     throw unknownCommand(words)
@@ -86,11 +88,9 @@ function unknownCommand(words: string[]): MacdsError {
   const group = commands.filter((c) => c.name.split(' ')[0] === words[0])
   if (group.length > 0) {
     const subs = group.map((c) => c.name.split(' ')[1]).join(', ')
-    return userError(
-      'UNKNOWN_COMMAND',
-      `unknown command \`macds ${words.join(' ')}\``,
-      `\`macds ${words[0]}\` takes one of: ${subs}.`,
-    )
+    const hint = `\`macds ${words[0]}\` takes one of: ${subs}.`
+    if (words.length === 1) return userError('USAGE', `\`macds ${words[0]}\` needs a subcommand`, hint)
+    return userError('UNKNOWN_COMMAND', `unknown command \`macds ${words.join(' ')}\``, hint)
   }
   const known = [...new Set(commands.map((c) => c.name.split(' ')[0]))].join(', ')
   return userError(

@@ -24,6 +24,16 @@ describe('macds command line', () => {
     }
   })
 
+  it('prints the help of a command group', async () => {
+    const result = await runCli(['contracts', '--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('macds contracts validate [DIR]')
+    const bare = await runCli(['contracts'])
+    expect(bare.code).toBe(2)
+    expect(bare.stderr).toContain('`macds contracts` needs a subcommand')
+    expect(bare.stderr).toContain('list, validate, edit, check, types')
+  })
+
   it('prints the help of one command', async () => {
     const result = await runCli(['contracts', 'check', '--help'])
     expect(result.code).toBe(0)

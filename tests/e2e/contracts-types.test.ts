@@ -1,4 +1,5 @@
-import { cp, readFile, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { repoRoot, runCli } from '../helpers/cli.js'
@@ -24,6 +25,21 @@ describe('macds contracts types', () => {
     const after = await runCli(['contracts', 'types', '--check', '--cwd', dir])
     expect(after.code).toBe(1)
     expect(after.stdout).toContain('review.ts')
+  })
+
+  it('never removes a file it did not generate, but removes its own files that are no longer wanted', async () => {
+    const dir = await tempDir()
+    await cp(join(repoRoot, 'contracts'), join(dir, 'contracts'), { recursive: true })
+    const out = join(dir, 'src')
+    await mkdir(out, { recursive: true })
+    await writeFile(join(out, 'app.ts'), 'export const app = 1\n')
+    expect((await runCli(['contracts', 'types', '--out', 'src', '--cwd', dir])).code).toBe(0)
+    await rm(join(dir, 'contracts/escalation.yaml'))
+    const again = await runCli(['contracts', 'types', '--out', 'src', '--cwd', dir])
+    expect(again.code).toBe(0)
+    expect(await readFile(join(out, 'app.ts'), 'utf8')).toBe('export const app = 1\n')
+    expect(existsSync(join(out, 'escalation.ts'))).toBe(false)
+    expect(existsSync(join(out, 'review.ts'))).toBe(true)
   })
 
   it('refuses to generate from an invalid contract', async () => {

@@ -55,6 +55,22 @@ describe('the shipped contracts', () => {
     for (const v of result.violations) expect(v.suggested_fix.length).toBeGreaterThan(0)
   })
 
+  it.each([
+    ['.github/workflows/ci.yml', true],
+    ['package-lock.json', true],
+    ['vite.config.ts', true],
+    ['Cargo.lock', true],
+    ['services/api/Dockerfile', true],
+    ['src/app.config.ts', false],
+    ['src/index.ts', false],
+    ['README.md', false],
+  ])('infra may change %s: %s', async (path, allowed) => {
+    const { input, output } = await fixture('infra.valid.yaml')
+    const changeset = { ...(output as { changeset: object }).changeset, files: [{ path, action: 'create', content: 'x' }] }
+    const result = registry.checkOutput('infra', { ...(output as object), changeset }, input as never)
+    expect(result.violations.some((v) => v.rule_id === 'INFRA-007')).toBe(!allowed)
+  })
+
   it('gives typed values to the code that uses them', async () => {
     const { input, output } = await fixture('implementation.valid.yaml')
     const result = registry.checkOutput('implementation', output, input as never)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createAjv } from '../../src/core/contracts/ajv.js'
+import { compileValidator } from '../../src/core/contracts/ajv.js'
 import { closest, describeSchemaError } from '../../src/core/contracts/suggest.js'
 
 const schema = {
@@ -18,9 +18,7 @@ const schema = {
 }
 
 function problems(value: unknown) {
-  const validate = createAjv().compile(schema)
-  validate(value)
-  return (validate.errors ?? []).map(describeSchemaError)
+  return compileValidator(schema).explain(value).map(describeSchemaError)
 }
 
 describe('describeSchemaError', () => {

@@ -4,9 +4,31 @@
  * type-checked AST into JavaScript closures. Anything outside the subset returns undefined and the
  * condition runs on the cel-js interpreter instead; a test checks both agree on the shipped rules.
  *
- * Values are plain JSON values; numbers are JS numbers. Errors follow CEL: `&&`, `||`, `all` and
+ * Values are plain JSON values. As in cel-js, numbers from data are doubles (JS numbers) and integer
+ * literals and sizes are ints (BigInt), so mixing them in arithmetic is an error, as CEL wants, while
+ * comparisons and equality across the two work. Errors follow CEL: `&&`, `||`, `all` and
  * `exists` absorb an error when another operand decides the result; otherwise the error is thrown.
  */
+
+import {
+  add,
+  bool,
+  contains,
+  equal,
+  fail,
+  field,
+  flattenOnce,
+  index,
+  isMap,
+  isNumber,
+  iterable,
+  list,
+  num,
+  regex,
+  sizeOf,
+  str,
+  typeName,
+} from './cel-values.js'
 
 /** A CEL AST node as @marcbachmann/cel-js produces it. */
 export interface AstNode {
@@ -17,14 +39,7 @@ export interface AstNode {
 type Frame = unknown[]
 type Eval = (frame: Frame) => unknown
 
-/** Thrown when an expression cannot be evaluated on a value (a missing key, a wrong type). */
-export class CelRuntimeError extends Error {}
-
 class Unsupported extends Error {}
-
-const fail = (message: string): never => {
-  throw new CelRuntimeError(message)
-}
 
 /**
  * Compiles `ast` for variables `input` and `output`; returns undefined when the expression uses
@@ -75,12 +90,12 @@ function compileNode(node: AstNode, scope: Scope): Eval {
     }
     case '.': {
       const target = c(args[0])
-      const field = args[1] as string
-      return (f) => field_(target(f), field)
+      const fieldName = args[1] as string
+      return (f) => field(target(f), fieldName)
     }
     case '[]': {
-      const [target, index] = [c(args[0]), c(args[1])]
-      return (f) => index_(target(f), index(f))
+      const [target, key] = [c(args[0]), c(args[1])]
+      return (f) => index(target(f), key(f))
     }
     case 'list': {
       const items = args.map(c)
@@ -125,10 +140,10 @@ function compileNode(node: AstNode, scope: Scope): Eval {
       return (f) => add(a(f), b(f))
     }
     case '-':
-    case '*': {
-      const [a, b] = [c(args[0]), c(args[1])]
-      return node.op === '-' ? (f) => num(a(f)) - num(b(f)) : (f) => num(a(f)) * num(b(f))
-    }
+    case '*':
+    case '/':
+    case '%':
+      return arithmetic(node.op, c(args[0]), c(args[1]))
     case 'in': {
       const [a, b] = [c(args[0]), c(args[1])]
       return (f) => contains(b(f), a(f))
@@ -143,11 +158,7 @@ function compileNode(node: AstNode, scope: Scope): Eval {
 }
 
 function literal(value: unknown): Eval {
-  if (typeof value === 'bigint') {
-    const n = Number(value)
-    return () => n
-  }
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return () => value
+  if (value === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof value)) return () => value
   throw new Unsupported()
 }
 
@@ -156,12 +167,12 @@ function compileCall(name: string, argNodes: AstNode[], scope: Scope): Eval {
   if (argNodes.length !== 1 || !first) throw new Unsupported()
   if (name === 'has') {
     if (first.op !== '.') throw new Unsupported()
-    const [targetNode, field] = first.args as [AstNode, string]
+    const [targetNode, key] = first.args as [AstNode, string]
     const target = compileNode(targetNode, scope)
     return (f) => {
       const value = target(f)
       if (!isMap(value)) return fail(`has() needs a map, got ${typeName(value)}`)
-      return Object.hasOwn(value, field) && value[field] !== undefined
+      return Object.hasOwn(value, key) && value[key] !== undefined
     }
   }
   const arg = compileNode(first, scope)
@@ -276,14 +287,6 @@ function compileMacro(name: string, receiverNode: AstNode, argNodes: AstNode[], 
   }
 }
 
-function regex(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern)
-  } catch (error) {
-    return fail(`invalid regular expression: ${(error as Error).message}`)
-  }
-}
-
 function logical(a: Eval, b: Eval, decisive: boolean): Eval {
   return (f) => {
     let left: unknown
@@ -300,119 +303,35 @@ function logical(a: Eval, b: Eval, decisive: boolean): Eval {
   }
 }
 
+type Ordered = number | bigint | string | boolean
+
+const ORDER: Record<string, (x: Ordered, y: Ordered) => boolean> = {
+  '<': (x, y) => x < y,
+  '<=': (x, y) => x <= y,
+  '>': (x, y) => x > y,
+  '>=': (x, y) => x >= y,
+}
+
+/** Numbers compare across int and double; strings and bools only with their own kind. */
 function comparison(op: string, a: Eval, b: Eval): Eval {
-  const test = {
-    '<': (x: number) => x < 0,
-    '<=': (x: number) => x <= 0,
-    '>': (x: number) => x > 0,
-    '>=': (x: number) => x >= 0,
-  }[op as '<']
+  const test = ORDER[op] as (x: Ordered, y: Ordered) => boolean
   return (f) => {
     const [x, y] = [a(f), b(f)]
-    if (typeof x === 'number' && typeof y === 'number') return test(x - y)
-    if (typeof x === 'string' && typeof y === 'string') return test(x < y ? -1 : x > y ? 1 : 0)
-    if (typeof x === 'boolean' && typeof y === 'boolean') return test(Number(x) - Number(y))
-    return fail(`no such overload: ${typeName(x)} ${op} ${typeName(y)}`)
+    const sameKind = typeof x === typeof y && (typeof x === 'string' || typeof x === 'boolean')
+    return (isNumber(x) && isNumber(y)) || sameKind
+      ? test(x as Ordered, y as Ordered)
+      : fail(`no such overload: ${typeName(x)} ${op} ${typeName(y)}`)
   }
 }
 
-function field_(value: unknown, field: string): unknown {
-  if (!isMap(value)) return fail(`cannot select field '${field}' from ${typeName(value)}`)
-  if (!Object.hasOwn(value, field) || value[field] === undefined) return fail(`No such key: ${field}`)
-  return value[field]
-}
-
-function index_(value: unknown, key: unknown): unknown {
-  if (Array.isArray(value)) {
-    if (typeof key !== 'number' || !Number.isInteger(key))
-      return fail(`list index must be an integer, got ${typeName(key)}`)
-    if (key < 0 || key >= value.length) return fail(`index out of bounds: ${key}`)
-    return value[key]
+/** Arithmetic needs both operands of one kind (int with int, double with double), as in CEL. */
+function arithmetic(op: string, a: Eval, b: Eval): Eval {
+  return (f) => {
+    const [x, y] = [a(f), b(f)]
+    if (!isNumber(x) || typeof x !== typeof y)
+      return fail(`no such overload: ${typeName(x)} ${op} ${typeName(y)}`)
+    if (y === 0n && (op === '/' || op === '%')) return fail('division by zero')
+    const [p, q] = [x as number, y as number]
+    return op === '-' ? p - q : op === '*' ? p * q : op === '/' ? p / q : p % q
   }
-  if (isMap(value) && typeof key === 'string') return field_(value, key)
-  return fail(`cannot index ${typeName(value)} with ${typeName(key)}`)
-}
-
-function add(a: unknown, b: unknown): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return a + b
-  if (typeof a === 'string' && typeof b === 'string') return a + b
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b]
-  return fail(`no such overload: ${typeName(a)} + ${typeName(b)}`)
-}
-
-function contains(container: unknown, item: unknown): boolean {
-  if (Array.isArray(container)) {
-    for (const element of container) if (equal(element, item)) return true
-    return false
-  }
-  if (isMap(container)) return typeof item === 'string' && Object.hasOwn(container, item)
-  return fail(`no such overload: ${typeName(item)} in ${typeName(container)}`)
-}
-
-/** The elements of a list of lists, one level deep (Array.prototype.flat is several times slower). */
-export function flattenOnce(items: readonly unknown[]): unknown[] {
-  const out: unknown[] = []
-  for (const item of items) {
-    if (Array.isArray(item)) for (const inner of item) out.push(inner)
-    else out.push(item)
-  }
-  return out
-}
-
-/** CEL equality over JSON values: deep for lists and maps, false across types. */
-export function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]))
-  if (isMap(a) && isMap(b)) {
-    const keys = Object.keys(a)
-    return (
-      keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]))
-    )
-  }
-  return false
-}
-
-function sizeOf(value: unknown): number {
-  if (typeof value === 'string') {
-    let n = 0
-    for (const _ of value) n++
-    return n
-  }
-  if (Array.isArray(value)) return value.length
-  if (isMap(value)) return Object.keys(value).length
-  return fail(`found no matching overload for 'size(${typeName(value)})'`)
-}
-
-function iterable(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value
-  if (isMap(value)) return Object.keys(value)
-  return fail(`cannot iterate over ${typeName(value)}`)
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function bool(value: unknown): boolean {
-  return typeof value === 'boolean' ? value : fail(`expected a bool, got ${typeName(value)}`)
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : fail(`expected a number, got ${typeName(value)}`)
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : fail(`expected a string, got ${typeName(value)}`)
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : fail(`expected a list, got ${typeName(value)}`)
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'list'
-  if (typeof value === 'object') return 'map'
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double'
-  return typeof value === 'boolean' ? 'bool' : typeof value
 }

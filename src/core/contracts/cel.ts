@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js'
-import { type AstNode, compileFast, flattenOnce } from './cel-fast.js'
+import { type AstNode, compileFast } from './cel-fast.js'
+import { flattenOnce } from './cel-values.js'
 import type { ContractPart } from './types.js'
 
 /** Caps checked when a contract loads, so that no rule can exhaust the stack or the CPU. */
@@ -100,6 +101,18 @@ export function compileCondition(
     paths.some((p) => p.root === 'input') || mentions(parsed.ast as unknown as CelNode, 'input')
   const evaluate = compileFast(parsed.ast as unknown as AstNode) ?? ((context) => parsed(context))
   return { ok: true, condition: { evaluate, readsInput, paths } }
+}
+
+/**
+ * The cel-js interpreter's evaluation of a condition that compiles, bypassing the fast path.
+ * The fast path must agree with it; tests compare the two.
+ */
+export function interpretCondition(
+  expression: string,
+  part: ContractPart,
+): (context: Record<string, unknown>) => unknown {
+  const parsed = environmentFor(part).parse(expression)
+  return (context) => parsed(context)
 }
 
 /** Extracts a one-line message and an offset from a cel-js error. */

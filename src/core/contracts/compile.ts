@@ -1,13 +1,20 @@
 import { basename, extname } from 'node:path'
-import type { ErrorObject, ValidateFunction } from 'ajv'
-import { LineCounter, parseDocument } from 'yaml'
-import { sharedAjv } from './ajv.js'
+import type { ErrorObject } from 'ajv'
+import { checkSchema, compileValidator, type SchemaValidator } from './ajv.js'
 import { type CompiledCondition, compileCondition } from './cel.js'
 import { contractFileSchema } from './contract-file-schema.js'
-import { locate, locateInString, locateKeyAnywhere, type SourceMap } from './positions.js'
+import {
+  locate,
+  locateInString,
+  locateKeyAnywhere,
+  pointerSegments,
+  type SourceMap,
+  sourceMapOf,
+} from './positions.js'
 import { describeUnknownField, unknownField } from './schema-fields.js'
 import { describeSchemaError, escapePointer } from './suggest.js'
 import type { ContractDefinition, ContractIssue, ContractPart, ContractRule, IssueCode } from './types.js'
+import { loadYaml } from './yaml-load.js'
 
 /** A rule ready to evaluate. */
 export interface CompiledRule extends ContractRule {
@@ -24,42 +31,49 @@ export interface CompiledContract {
   file: string
   definition: ContractDefinition
   rules: CompiledRule[]
-  schemas: Record<ContractPart, ValidateFunction>
+  schemas: Record<ContractPart, SchemaValidator>
 }
 
 export type CompileResult = { ok: true; contract: CompiledContract } | { ok: false; issues: ContractIssue[] }
 
-const shapeValidator = sharedAjv().compile(contractFileSchema)
+const shapeValidator = compileValidator(contractFileSchema)
 
 /** Parses and checks the text of a contract file; every problem comes back as an issue with a position. */
 export function compileContract(text: string, file: string): CompileResult {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  const source: SourceMap = { text, doc, lines }
+  // Positions are needed only to report problems: the position-keeping parse runs only then.
+  let map: SourceMap | undefined
+  const source = () => {
+    map ??= sourceMapOf(text)
+    return map
+  }
   const issue = (code: IssueCode, pointer: string, message: string, extra: Partial<ContractIssue> = {}) => {
-    const { line, col } = locate(source, pointer)
+    const { line, col } = locate(source(), pointer)
     return { file, line, col, code, message, pointer, ...extra }
   }
 
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      issues: doc.errors.map((e) => {
-        const { line, col } = lines.linePos(e.pos[0])
-        return { file, line, col, code: 'YAML_SYNTAX', message: e.message.split('\n')[0] ?? e.message }
-      }),
+  const loaded = loadYaml(text)
+  let value = loaded.value
+  if (!loaded.ok) {
+    const { doc, lines } = source()
+    if (doc.errors.length > 0) {
+      return {
+        ok: false,
+        issues: doc.errors.map((e) => {
+          const { line, col } = lines.linePos(e.pos[0])
+          return { file, line, col, code: 'YAML_SYNTAX', message: e.message.split('\n')[0] ?? e.message }
+        }),
+      }
     }
+    value = doc.toJS()
   }
-
-  const value: unknown = doc.toJS()
   const issues: ContractIssue[] = []
   if (!shapeValidator(value)) {
-    for (const error of shapeValidator.errors ?? []) {
+    for (const error of shapeValidator.explain(value)) {
       const problem = describeSchemaError(error)
       const key =
         error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined
       const at = error.keyword === 'required' || key !== undefined ? error.instancePath : problem.location
-      const { line, col } = locate(source, at, key === undefined ? {} : { key })
+      const { line, col } = locate(source(), at, key === undefined ? {} : { key })
       issues.push({
         file,
         line,
@@ -88,11 +102,10 @@ export function compileContract(text: string, file: string): CompileResult {
     )
   }
 
-  const ajv = sharedAjv()
-  const schemas: Partial<Record<ContractPart, ValidateFunction>> = {}
+  const schemas: Partial<Record<ContractPart, SchemaValidator>> = {}
   for (const part of ['input', 'output'] as const) {
     if (!isObject(definition[part])) continue
-    const compiled = compileSchema(ajv, definition[part], part, source, file)
+    const compiled = compileSchema(definition[part], part, source, file)
     if ('issues' in compiled) issues.push(...compiled.issues)
     else schemas[part] = compiled.validate
   }
@@ -111,7 +124,7 @@ export function compileContract(text: string, file: string): CompileResult {
     const compiled = compileCondition(rule.condition, rule.applies_to)
     if (!compiled.ok) {
       const { code, message, offset } = compiled.problem
-      const { line, col } = locateInString(source, `${pointer}/condition`, rule.condition, offset)
+      const { line, col } = locateInString(source(), `${pointer}/condition`, rule.condition, offset)
       issues.push({ file, line, col, code, message, pointer: `${pointer}/condition`, rule_id: rule.id })
       continue
     }
@@ -119,7 +132,7 @@ export function compileContract(text: string, file: string): CompileResult {
       const schema = definition[path.root]
       const found = isObject(schema) ? unknownField(schema, path.fields) : undefined
       if (!found) continue
-      const { line, col } = locateInString(source, `${pointer}/condition`, rule.condition, path.start)
+      const { line, col } = locateInString(source(), `${pointer}/condition`, rule.condition, path.start)
       const message = describeUnknownField(path.root, path.fields, found)
       issues.push({
         file,
@@ -165,22 +178,23 @@ function isObject(value: unknown): value is Record<string, unknown> & Partial<Co
 }
 
 function compileSchema(
-  ajv: ReturnType<typeof sharedAjv>,
   schema: Record<string, unknown>,
   part: ContractPart,
-  source: SourceMap,
+  source: () => SourceMap,
   file: string,
-): { validate: ValidateFunction } | { issues: ContractIssue[] } {
+): { validate: SchemaValidator } | { issues: ContractIssue[] } {
   const base = `/${part}`
-  if (!ajv.validateSchema(schema)) {
+  const problems = checkSchema(schema)
+  if (problems.length > 0) {
     // The meta-schema reports one mistake several ways (enum, anyOf, type); keep the first per place.
     const firstPerPath = new Map<string, ErrorObject>()
-    for (const error of ajv.errors ?? [])
+    for (const error of problems)
       if (!firstPerPath.has(error.instancePath)) firstPerPath.set(error.instancePath, error)
     const issues = [...firstPerPath.values()].map((error) => {
-      const problem = describeSchemaError(error)
+      // Schema checks run without `verbose`; give the error the value it is about, for the fix.
+      const problem = describeSchemaError({ ...error, data: valueAt(schema, error.instancePath) })
       const pointer = `${base}${error.instancePath}`
-      const { line, col } = locate(source, pointer)
+      const { line, col } = locate(source(), pointer)
       const message = `${part} schema: ${problem.message}`
       return {
         file,
@@ -195,13 +209,11 @@ function compileSchema(
     return { issues }
   }
   try {
-    // A reloaded contract may reuse its schema's $id; the newest version replaces the old one.
-    if (typeof schema.$id === 'string') ajv.removeSchema(schema.$id)
-    return { validate: ajv.compile(schema) }
+    return { validate: compileValidator(schema) }
   } catch (error) {
     const message = (error as Error).message
     const keyword = /keyword: "([^"]+)"/.exec(message)?.[1]
-    const at = (keyword && locateKeyAnywhere(source, base, keyword)) || locate(source, base)
+    const at = (keyword && locateKeyAnywhere(source(), base, keyword)) || locate(source(), base)
     return {
       issues: [{ file, ...at, code: 'SCHEMA_INVALID', message: `${part} schema: ${message}`, pointer: base }],
     }
@@ -211,4 +223,11 @@ function compileSchema(
 function ruleLocation(part: ContractPart, condition: CompiledCondition): string {
   const path = condition.paths.find((p) => p.root === part)
   return path ? path.fields.map((f) => `/${escapePointer(f)}`).join('') : ''
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root
+  for (const segment of pointerSegments(pointer))
+    value = (value as Record<string, unknown> | undefined)?.[segment]
+  return value
 }

@@ -1,4 +1,4 @@
-import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 
 /** A 1-based line and column in a source file. */
 export interface Position {
@@ -11,6 +11,13 @@ export interface SourceMap {
   text: string
   doc: Document
   lines: LineCounter
+}
+
+/** Parses YAML keeping positions: slower than a plain load, so used when a problem must be located. */
+export function sourceMapOf(text: string): SourceMap {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  return { text, doc, lines }
 }
 
 /** Splits a JSON pointer into its unescaped segments. */

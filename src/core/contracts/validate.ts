@@ -23,7 +23,7 @@ export function validateValue<T = unknown>(
   const schema = contract.schemas[part]
   const schemaOk = schema(value)
   if (!schemaOk) {
-    for (const error of schema.errors ?? []) {
+    for (const error of schema.explain(value)) {
       violations.push({ rule_id: 'SCHEMA', severity: 'error', ...describeSchemaError(error) })
     }
   }
