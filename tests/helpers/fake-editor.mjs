@@ -9,7 +9,9 @@ const edits = JSON.parse(readFileSync(plan, 'utf8'))
 let runs = 0
 try {
   runs = readFileSync(`${plan}.runs`, 'utf8').split('\n').filter(Boolean).length
-} catch {}
+} catch {
+  // first run: no record yet
+}
 appendFileSync(`${plan}.runs`, `${file}\n`)
 const edit = edits[runs]
 if (edit === 'fail') process.exit(3)

@@ -66,7 +66,10 @@ describe('the shipped contracts', () => {
     ['README.md', false],
   ])('infra may change %s: %s', async (path, allowed) => {
     const { input, output } = await fixture('infra.valid.yaml')
-    const changeset = { ...(output as { changeset: object }).changeset, files: [{ path, action: 'create', content: 'x' }] }
+    const changeset = {
+      ...(output as { changeset: object }).changeset,
+      files: [{ path, action: 'create', content: 'x' }],
+    }
     const result = registry.checkOutput('infra', { ...(output as object), changeset }, input as never)
     expect(result.violations.some((v) => v.rule_id === 'INFRA-007')).toBe(!allowed)
   })

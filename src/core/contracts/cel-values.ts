@@ -71,7 +71,7 @@ export function flattenOnce(items: readonly unknown[]): unknown[] {
 /** CEL equality over JSON values: deep for lists and maps, false across types. */
 export function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true
-  // biome-ignore lint/suspicious/noDoubleEquals: loose equality compares an int (BigInt) with a double
+  // Loose equality compares an int (BigInt) with a double.
   if (isNumber(a) && isNumber(b)) return a == b
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]))
   if (isMap(a) && isMap(b)) {
