@@ -42,6 +42,18 @@ describe('macds contracts types', () => {
     expect(existsSync(join(out, 'review.ts'))).toBe(true)
   })
 
+  it('refuses to overwrite a file of the same name that it did not generate', async () => {
+    const dir = await tempDir()
+    await cp(join(repoRoot, 'contracts'), join(dir, 'contracts'), { recursive: true })
+    await mkdir(join(dir, 'src'), { recursive: true })
+    await writeFile(join(dir, 'src/index.ts'), 'export const main = 1\n')
+    const result = await runCli(['contracts', 'types', '--out', 'src', '--cwd', dir])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('index.ts exists and was not generated')
+    expect(await readFile(join(dir, 'src/index.ts'), 'utf8')).toBe('export const main = 1\n')
+    expect(existsSync(join(dir, 'src/review.ts'))).toBe(false)
+  })
+
   it('refuses to generate from an invalid contract', async () => {
     const dir = await tempDir()
     await cp(join(repoRoot, 'contracts'), join(dir, 'contracts'), { recursive: true })

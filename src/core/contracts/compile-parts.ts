@@ -25,7 +25,8 @@ export function compileSchema(
   if (problems.length > 0) {
     // The meta-schema reports one mistake several ways (enum, anyOf, type); keep the first per place.
     const firstPerPath = new Map<string, ErrorObject>()
-    for (const error of problems) if (!firstPerPath.has(error.instancePath)) firstPerPath.set(error.instancePath, error)
+    for (const error of problems)
+      if (!firstPerPath.has(error.instancePath)) firstPerPath.set(error.instancePath, error)
     for (const error of firstPerPath.values()) {
       // Schema checks run without `verbose`; give the error the value it is about, for the fix.
       const problem = describeSchemaError({ ...error, data: valueAt(schema, error.instancePath) })
@@ -55,10 +56,12 @@ export function compileRules(definition: ContractDefinition, issues: IssueList):
   for (const [index, rule] of definition.validation_rules.entries()) {
     if (typeof rule !== 'object' || rule === null || typeof rule.condition !== 'string') continue
     const pointer = `/validation_rules/${index}`
-    if (seen.has(rule.id)) issues.add('DUPLICATE_RULE', `${pointer}/id`, `rule id ${rule.id} is used twice`, { rule_id: rule.id })
+    if (seen.has(rule.id))
+      issues.add('DUPLICATE_RULE', `${pointer}/id`, `rule id ${rule.id} is used twice`, { rule_id: rule.id })
     seen.add(rule.id)
     const compiled = compileCondition(rule.condition, rule.applies_to)
-    const where = (offset: number) => locateInString(issues.source(), `${pointer}/condition`, rule.condition, offset)
+    const where = (offset: number) =>
+      locateInString(issues.source(), `${pointer}/condition`, rule.condition, offset)
     const about = { pointer: `${pointer}/condition`, rule_id: rule.id }
     if (!compiled.ok) {
       const { code, message, offset } = compiled.problem
@@ -67,8 +70,15 @@ export function compileRules(definition: ContractDefinition, issues: IssueList):
     }
     for (const path of compiled.condition.paths) {
       const schema = definition[path.root]
-      const found = typeof schema === 'object' && schema !== null ? unknownField(schema, path.fields) : undefined
-      if (found) issues.addAt('CEL_FIELD', where(path.start), describeUnknownField(path.root, path.fields, found), about)
+      const found =
+        typeof schema === 'object' && schema !== null ? unknownField(schema, path.fields) : undefined
+      if (found)
+        issues.addAt(
+          'CEL_FIELD',
+          where(path.start),
+          describeUnknownField(path.root, path.fields, found),
+          about,
+        )
     }
     const location = rule.location ?? ruleLocation(rule.applies_to, compiled.condition)
     rules.push({ ...rule, compiled: compiled.condition, location })
@@ -83,6 +93,7 @@ function ruleLocation(part: ContractPart, condition: CompiledCondition): string 
 
 function valueAt(root: unknown, pointer: string): unknown {
   let value = root
-  for (const segment of pointerSegments(pointer)) value = (value as Record<string, unknown> | undefined)?.[segment]
+  for (const segment of pointerSegments(pointer))
+    value = (value as Record<string, unknown> | undefined)?.[segment]
   return value
 }

@@ -40,7 +40,9 @@ export function compileContract(text: string, file: string): CompileResult {
   const stem = basename(file, extname(file))
   if (typeof definition.name === 'string' && definition.name !== stem) {
     const message = `contract name '${definition.name}' does not match the file name '${basename(file)}'`
-    issues.add('NAME_MISMATCH', '/name', message, { hint: `Rename the file to ${definition.name}.yaml or set name: ${stem}` })
+    issues.add('NAME_MISMATCH', '/name', message, {
+      hint: `Rename the file to ${definition.name}.yaml or set name: ${stem}`,
+    })
   }
   const input = isObject(definition.input) ? compileSchema(definition.input, 'input', issues) : undefined
   const output = isObject(definition.output) ? compileSchema(definition.output, 'output', issues) : undefined
@@ -48,7 +50,10 @@ export function compileContract(text: string, file: string): CompileResult {
 
   if (issues.items.length > 0 || !input || !output) return { ok: false, issues: issues.items }
   const { name, version, description } = definition
-  return { ok: true, contract: { name, version, description, file, definition, rules, schemas: { input, output } } }
+  return {
+    ok: true,
+    contract: { name, version, description, file, definition, rules, schemas: { input, output } },
+  }
 }
 
 /** The file's value: the fast load, or the position-keeping parse when that fails (reporting its errors). */
@@ -70,7 +75,10 @@ function checkShape(value: unknown, issues: IssueList): void {
     const key = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined
     const at = error.keyword === 'required' || key !== undefined ? error.instancePath : problem.location
     const position = locate(issues.source(), at, key === undefined ? {} : { key })
-    issues.addAt('CONTRACT_SHAPE', position, problem.message, { pointer: problem.location, hint: problem.suggested_fix })
+    issues.addAt('CONTRACT_SHAPE', position, problem.message, {
+      pointer: problem.location,
+      hint: problem.suggested_fix,
+    })
   }
 }
 
@@ -78,7 +86,9 @@ function checkShape(value: unknown, issues: IssueList): void {
 function normalise(value: unknown): ContractDefinition {
   const raw = (isObject(value) ? value : {}) as Partial<ContractDefinition>
   const list = Array.isArray(raw.validation_rules) ? raw.validation_rules : []
-  const rules = list.map((r) => (isObject(r) ? { ...r, applies_to: r.applies_to === 'input' ? 'input' : 'output' } : r))
+  const rules = list.map((r) =>
+    isObject(r) ? { ...r, applies_to: r.applies_to === 'input' ? 'input' : 'output' } : r,
+  )
   return { ...raw, validation_rules: rules } as ContractDefinition
 }
 
