@@ -30,10 +30,11 @@ import {
   typeName,
 } from './cel-values.js'
 
-/** A CEL AST node as @marcbachmann/cel-js produces it. */
+/** A CEL AST node as @marcbachmann/cel-js produces it; `start` is its offset in the expression. */
 export interface AstNode {
   op: string
   args: unknown
+  start: number
 }
 
 type Frame = unknown[]

@@ -6,14 +6,6 @@ import type { ContractPart } from './types.js'
 /** Caps checked when a contract loads, so that no rule can exhaust the stack or the CPU. */
 export const CEL_LIMITS = { maxLength: 2000, maxAstNodes: 300, maxDepth: 32 } as const
 
-/** A CEL AST node as @marcbachmann/cel-js produces it. */
-interface CelNode {
-  op: string
-  args: unknown
-  start: number
-  end: number
-}
-
 /** A field access rooted at `input` or `output`, such as `output.components`. */
 export interface FieldPath {
   root: ContractPart
@@ -96,11 +88,9 @@ export function compileCondition(
     const message = `condition must be a boolean, but it gives ${type}`
     return { ok: false, problem: { code: 'CEL_TYPE', message, offset: 0 } }
   }
-  const paths = fieldPaths(parsed.ast as unknown as CelNode)
-  const readsInput =
-    paths.some((p) => p.root === 'input') || mentions(parsed.ast as unknown as CelNode, 'input')
-  const evaluate = compileFast(parsed.ast as unknown as AstNode) ?? ((context) => parsed(context))
-  return { ok: true, condition: { evaluate, readsInput, paths } }
+  const ast = parsed.ast as unknown as AstNode
+  const evaluate = compileFast(ast) ?? ((context) => parsed(context))
+  return { ok: true, condition: { evaluate, readsInput: mentions(ast, 'input'), paths: fieldPaths(ast) } }
 }
 
 /**
@@ -123,12 +113,12 @@ function problemFrom(error: unknown, fallback: CelProblem['code']): CelProblem {
   return { code, message: firstLine.trim(), offset: e.range?.start ?? 0 }
 }
 
-function isNode(value: unknown): value is CelNode {
+function isNode(value: unknown): value is AstNode {
   return typeof value === 'object' && value !== null && 'op' in value && 'args' in value
 }
 
-function children(node: CelNode): CelNode[] {
-  const out: CelNode[] = []
+function children(node: AstNode): AstNode[] {
+  const out: AstNode[] = []
   const visit = (value: unknown): void => {
     if (isNode(value)) out.push(value)
     else if (Array.isArray(value)) for (const item of value) visit(item)
@@ -137,19 +127,19 @@ function children(node: CelNode): CelNode[] {
   return out
 }
 
-function mentions(node: CelNode, name: string): boolean {
+function mentions(node: AstNode, name: string): boolean {
   if (node.op === 'id' && node.args === name) return true
   return children(node).some((child) => mentions(child, name))
 }
 
 /** The longest static field chains rooted at `input` or `output` (`output.a.b`, not `x.a` inside a macro). */
-export function fieldPaths(node: CelNode): FieldPath[] {
+export function fieldPaths(node: AstNode): FieldPath[] {
   const chain = staticChain(node)
   if (chain) return [chain]
   return children(node).flatMap(fieldPaths)
 }
 
-function staticChain(node: CelNode): FieldPath | undefined {
+function staticChain(node: AstNode): FieldPath | undefined {
   if (node.op === 'id' && (node.args === 'input' || node.args === 'output')) {
     return { root: node.args, fields: [], start: node.start }
   }
