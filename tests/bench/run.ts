@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { join, resolve } from 'node:path'
+import * as prettier from 'prettier'
 import { parse } from 'yaml'
 import { ContractRegistry, validateValue } from '../../src/core/contracts/index.js'
 import { type BenchRow, medianRunMs, table, throughput } from './measure.js'
@@ -51,7 +52,9 @@ await writeFile(join(root, 'tests/bench/results.md'), output)
 // The README shows the same table between its bench markers.
 const readmePath = join(root, 'README.md')
 const readme = await readFile(readmePath, 'utf8')
-const updated = readme.replace(/(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/, `$1${output}$2`)
+const replaced = readme.replace(/(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/, `$1${output}$2`)
+const options = (await prettier.resolveConfig(readmePath)) ?? {}
+const updated = await prettier.format(replaced, { ...options, filepath: readmePath })
 if (updated !== readme) await writeFile(readmePath, updated)
 
 process.stdout.write(output)
