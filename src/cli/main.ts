@@ -37,7 +37,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       say(io.stdout, overviewHelp(words.length === 0 ? commands : group, macdsPackage().version))
       return 0
     }
-    throw unknownCommand(words)
+    throw unknownCommand(words, group)
   }
   const parsed = parse(command, argv)
   if (parsed.values.help) {
@@ -84,8 +84,7 @@ function findCommand(words: string[]): Command | undefined {
   })
 }
 
-function unknownCommand(words: string[]): MacdsError {
-  const group = commands.filter((c) => c.name.split(' ')[0] === words[0])
+function unknownCommand(words: string[], group: readonly Command[]): MacdsError {
   if (group.length > 0) {
     const subs = group.map((c) => c.name.split(' ')[1]).join(', ')
     const hint = `\`macds ${words[0]}\` takes one of: ${subs}.`

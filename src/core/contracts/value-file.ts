@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { LineCounter, parseDocument } from 'yaml'
 import { userError } from '../errors.js'
+import { sourceMapOf } from './positions.js'
 
 /** Reads a JSON or YAML value from a file; a syntax error is a user error with line and column. */
 export async function readValueFile(file: string): Promise<unknown> {
@@ -15,8 +15,7 @@ export async function readValueFile(file: string): Promise<unknown> {
       error,
     )
   }
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
+  const { doc, lines } = sourceMapOf(text)
   const [first] = doc.errors
   if (first) {
     const { line, col } = lines.linePos(first.pos[0])
