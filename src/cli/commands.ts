@@ -1,8 +1,11 @@
+import { agentsList } from './agents-list.js'
+import { agentsTry } from './agents-try.js'
 import type { Command } from './command.js'
 import { contractsCheck } from './contracts-check.js'
 import { contractsEdit } from './contracts-edit.js'
 import { contractsTypes } from './contracts-types.js'
 import { contractsList, contractsValidate } from './contracts-validate.js'
+import { doctorCommand } from './doctor.js'
 
 /** Every command, in the order help lists them. */
 export const commands: readonly Command[] = [
@@ -11,4 +14,7 @@ export const commands: readonly Command[] = [
   contractsEdit,
   contractsCheck,
   contractsTypes,
+  agentsList,
+  agentsTry,
+  doctorCommand,
 ]

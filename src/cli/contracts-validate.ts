@@ -6,6 +6,7 @@ import {
   readContractFile,
 } from '../core/contracts/index.js'
 import { type Command, type CommandContext, say } from './command.js'
+import { table } from './table.js'
 
 interface FileReport {
   name: string
@@ -91,15 +92,9 @@ export const contractsList: Command = {
       say(context.stdout, JSON.stringify(rows, null, 2))
       return 0
     }
-    const header = { name: 'NAME', version: 'VERSION', rules: 'RULES', status: 'STATUS' }
-    const nameWidth = Math.max(...[header, ...rows].map((r) => r.name.length))
-    const versionWidth = Math.max(...[header, ...rows].map((r) => r.version.length))
-    for (const row of [header, ...rows]) {
-      say(
-        context.stdout,
-        `${row.name.padEnd(nameWidth)}  ${row.version.padEnd(versionWidth)}  ${row.rules.padStart(5)}  ${row.status}`,
-      )
-    }
+    const header = ['NAME', 'VERSION', 'RULES', 'STATUS']
+    const lines = table([header, ...rows.map((r) => [r.name, r.version, r.rules, r.status])], [2])
+    for (const line of lines) say(context.stdout, line)
     return 0
   },
 }

@@ -3,10 +3,8 @@ import { compileValidator, type SchemaValidator } from './ajv.js'
 import { type CompiledRule, compileRules, compileSchema } from './compile-parts.js'
 import { contractFileSchema } from './contract-file-schema.js'
 import { IssueList } from './issues.js'
-import { locate } from './positions.js'
-import { describeSchemaError } from './suggest.js'
+import { checkShape, isObject, parseYamlFile } from './shape.js'
 import type { ContractDefinition, ContractIssue, ContractPart } from './types.js'
-import { loadYaml } from './yaml-load.js'
 
 export type { CompiledRule } from './compile-parts.js'
 
@@ -32,10 +30,10 @@ const shapeValidator = compileValidator(contractFileSchema)
  */
 export function compileContract(text: string, file: string): CompileResult {
   const issues = new IssueList(file, text)
-  const value = parse(text, issues)
+  const value = parseYamlFile(text, issues)
   if (issues.items.length > 0) return { ok: false, issues: issues.items }
 
-  checkShape(value, issues)
+  checkShape(value, shapeValidator, issues, 'CONTRACT_SHAPE')
   const definition = normalise(value)
   const stem = basename(file, extname(file))
   if (typeof definition.name === 'string' && definition.name !== stem) {
@@ -56,32 +54,6 @@ export function compileContract(text: string, file: string): CompileResult {
   }
 }
 
-/** The file's value: the fast load, or the position-keeping parse when that fails (reporting its errors). */
-function parse(text: string, issues: IssueList): unknown {
-  const loaded = loadYaml(text)
-  if (loaded.ok) return loaded.value
-  const { doc, lines } = issues.source()
-  for (const error of doc.errors) {
-    issues.addAt('YAML_SYNTAX', lines.linePos(error.pos[0]), error.message.split('\n')[0] ?? error.message)
-  }
-  return doc.toJS()
-}
-
-function checkShape(value: unknown, issues: IssueList): void {
-  if (shapeValidator(value)) return
-  for (const error of shapeValidator.explain(value)) {
-    const problem = describeSchemaError(error)
-    // A missing or unknown property is shown at its object or at its key, not at a path that does not exist.
-    const key = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined
-    const at = error.keyword === 'required' || key !== undefined ? error.instancePath : problem.location
-    const position = locate(issues.source(), at, key === undefined ? {} : { key })
-    issues.addAt('CONTRACT_SHAPE', position, problem.message, {
-      pointer: problem.location,
-      hint: problem.suggested_fix,
-    })
-  }
-}
-
 /** The file's value as a definition; fields may still be wrong when shape issues were found. */
 function normalise(value: unknown): ContractDefinition {
   const raw = (isObject(value) ? value : {}) as Partial<ContractDefinition>
@@ -90,8 +62,4 @@ function normalise(value: unknown): ContractDefinition {
     isObject(r) ? { ...r, applies_to: r.applies_to === 'input' ? 'input' : 'output' } : r,
   )
   return { ...raw, validation_rules: rules } as ContractDefinition
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

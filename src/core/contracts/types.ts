@@ -41,11 +41,17 @@ export interface ContractDefinition {
   validation_rules: ContractRule[]
 }
 
-/** What kind of problem a contract file has; stable, shown in `--json` output. */
+/** What kind of problem a file macds reads has; stable, shown in `--json` output. */
 export type IssueCode =
   | 'READ_FAILED'
   | 'YAML_SYNTAX'
   | 'CONTRACT_SHAPE'
+  | 'AGENT_SHAPE'
+  | 'CONFIG_SHAPE'
+  | 'SCRIPT_SHAPE'
+  | 'AGENT_PROMPT'
+  | 'UNKNOWN_CONTRACT'
+  | 'UNKNOWN_MODEL'
   | 'NAME_MISMATCH'
   | 'DUPLICATE_RULE'
   | 'SCHEMA_INVALID'
@@ -54,7 +60,10 @@ export type IssueCode =
   | 'CEL_LIMIT'
   | 'CEL_FIELD'
 
-/** A problem in a contract file, with a position a person can jump to. Line and column are 1-based. */
+/**
+ * A problem in a file macds reads (a contract, an agent definition, macds.yaml, a script), with a
+ * position a person can jump to. Line and column are 1-based.
+ */
 export interface ContractIssue {
   file: string
   line: number
@@ -67,6 +76,9 @@ export interface ContractIssue {
   rule_id?: string
   hint?: string
 }
+
+/** The same shape serves every file macds reads; this name reads better outside contracts. */
+export type FileIssue = ContractIssue
 
 /** The outcome of checking one value: violations, and whether any of them blocks. */
 export interface ValidationResult<T> {

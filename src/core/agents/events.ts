@@ -1,0 +1,27 @@
+import type { Violation } from '../contracts/types.js'
+import type { TokenUsage } from '../providers/types.js'
+
+/** Why an agent gave up on a stage. */
+export type FailureReason = 'input_invalid' | 'violations' | 'budget' | 'provider' | 'cancelled'
+
+interface Attempt {
+  agent: string
+  stage: string
+  /** 1-based; attempt 2 is the first repair. */
+  attempt: number
+}
+
+/**
+ * What the agent runtime reports while it works, in this order per attempt: started, output
+ * received (or failed), then violations (before a repair), or accepted (after `repaired` when
+ * the accepted answer is a repair). The event log and the supervisor consume these.
+ */
+export type AgentEvent =
+  | ({ type: 'agent.attempt_started'; model: string } & Attempt)
+  | ({ type: 'agent.output_received'; usage: TokenUsage; cost_usd: number; chars: number } & Attempt)
+  | ({ type: 'agent.violations'; violations: Violation[]; will_repair: boolean } & Attempt)
+  | ({ type: 'agent.repaired' } & Attempt)
+  | ({ type: 'agent.accepted'; output: unknown; warnings: Violation[] } & Attempt)
+  | ({ type: 'agent.failed'; reason: FailureReason; message: string; violations: Violation[] } & Attempt)
+
+export type AgentEventListener = (event: AgentEvent) => void

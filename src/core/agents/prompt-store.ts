@@ -1,0 +1,36 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ChatMessage, TokenUsage } from '../providers/types.js'
+import type { Redactor } from '../secrets.js'
+
+/** One model call as kept on disk: the conversation sent and what came back. */
+export interface PromptRecord {
+  agent: string
+  stage: string
+  attempt: number
+  model: string
+  messages: ChatMessage[]
+  response?: string
+  usage?: TokenUsage
+  error?: string
+}
+
+/** Keeps every prompt and raw answer of a run, secrets masked, for audit and debugging. */
+export interface PromptStore {
+  save(record: PromptRecord): Promise<string>
+}
+
+/**
+ * A store writing `<stage>-<agent>-<attempt>.json` files into `dir` (readable by the owner only).
+ * Every string goes through `redact` first: no secret reaches the disk.
+ */
+export function createPromptStore(dir: string, redact: Redactor): PromptStore {
+  return {
+    async save(record) {
+      const file = join(dir, `${record.stage}-${record.agent}-${record.attempt}.json`)
+      const text = redact(JSON.stringify(record, null, 2))
+      await writeFile(file, `${text}\n`, { mode: 0o600 })
+      return file
+    },
+  }
+}

@@ -1,0 +1,78 @@
+import type { CompiledContract } from '../contracts/compile.js'
+import type { Violation } from '../contracts/types.js'
+import type { ChatMessage } from '../providers/types.js'
+import type { AgentDefinition } from './types.js'
+
+/** What else an agent is shown besides its input; filled by the memory and artifact stores. */
+export interface PromptContext {
+  /** Relevant memory entries, most relevant first. */
+  memory?: string[]
+  /** Relevant artifacts, with their current content. */
+  artifacts?: { name: string; content: string }[]
+}
+
+/**
+ * The conversation that asks an agent for one stage's output: its role text and the contract's
+ * output schema and rules (system), then the stage, the input, memory and artifacts (user).
+ */
+export function buildPrompt(
+  agent: AgentDefinition,
+  contract: CompiledContract,
+  stage: string,
+  input: unknown,
+  context: PromptContext = {},
+): ChatMessage[] {
+  return [
+    { role: 'system', content: systemText(agent, contract) },
+    { role: 'user', content: userText(stage, input, context) },
+  ]
+}
+
+/** The message that sends violations back to the agent, each with its rule, location and fix. */
+export function repairMessage(contract: CompiledContract, violations: Violation[]): ChatMessage {
+  const errors = violations.filter((v) => v.severity === 'error')
+  const others = violations.filter((v) => v.severity !== 'error')
+  const lines = [
+    `Your answer does not satisfy the contract "${contract.name}": ${errors.length} error${errors.length === 1 ? '' : 's'}.`,
+    'Answer again with the complete corrected JSON value, and nothing else.',
+    '',
+    ...errors.map(violationLine),
+  ]
+  if (others.length > 0) lines.push('', 'Also worth fixing (not blocking):', ...others.map(violationLine))
+  return { role: 'user', content: lines.join('\n') }
+}
+
+function violationLine(v: Violation): string {
+  const where = v.location === '' ? 'the whole answer' : v.location
+  return `- [${v.rule_id}] at ${where}: ${v.message}. Fix: ${v.suggested_fix}`
+}
+
+function systemText(agent: AgentDefinition, contract: CompiledContract): string {
+  const rules = contract.rules
+    .filter((r) => r.applies_to === 'output')
+    .map((r) => `- ${r.id} (${r.severity}): ${r.message}`)
+  const parts = [
+    agent.prompt,
+    '## How to answer',
+    `Answer with one JSON value that conforms to the JSON Schema below, and nothing else. It is checked against the contract "${contract.name}" (version ${contract.version}); an answer with errors is sent back to you with the problems listed.`,
+    '### JSON Schema of the answer',
+    fenced(contract.definition.output),
+  ]
+  if (rules.length > 0) parts.push('### Rules the answer must satisfy', rules.join('\n'))
+  return parts.join('\n\n')
+}
+
+function userText(stage: string, input: unknown, context: PromptContext): string {
+  const parts = [`Stage: ${stage}`, '## Input', fenced(input)]
+  if (context.memory && context.memory.length > 0) {
+    parts.push('## Relevant memory', context.memory.map((m) => `- ${m}`).join('\n'))
+  }
+  for (const artifact of context.artifacts ?? []) {
+    parts.push(`## Artifact ${artifact.name}`, artifact.content)
+  }
+  return parts.join('\n\n')
+}
+
+function fenced(value: unknown): string {
+  return `\`\`\`json\n${JSON.stringify(value, null, 2)}\n\`\`\``
+}

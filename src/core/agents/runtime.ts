@@ -1,0 +1,193 @@
+import type { CompiledContract } from '../contracts/compile.js'
+import type { Violation } from '../contracts/types.js'
+import { validateValue } from '../contracts/validate.js'
+import { toMacdsError } from '../errors.js'
+import { ProviderError } from '../providers/errors.js'
+import { addUsage, type ChatMessage, NO_USAGE, type Provider, type TokenUsage } from '../providers/types.js'
+import type { BudgetLedger } from './budget.js'
+import type { AgentEventListener, FailureReason } from './events.js'
+import { extractJson } from './extract-json.js'
+import { buildPrompt, type PromptContext, repairMessage } from './prompt.js'
+import type { PromptStore } from './prompt-store.js'
+import type { AgentDefinition } from './types.js'
+
+/** One stage's work for one agent. */
+export interface AgentTask {
+  agent: AgentDefinition
+  contract: CompiledContract
+  stage: string
+  input: unknown
+  /** The server model name (see `modelOf`). */
+  model: string
+  context?: PromptContext
+}
+
+/** What the runtime works with; shared by every task of a run. */
+export interface RuntimeDeps {
+  provider: Provider
+  ledger: BudgetLedger
+  emit?: AgentEventListener
+  prompts?: PromptStore
+  signal?: AbortSignal
+}
+
+interface Spent {
+  attempts: number
+  usage: TokenUsage
+  cost_usd: number
+}
+
+/** The end of a task: an accepted output, or why there is none. A failure is data, not an exception. */
+export type AgentOutcome =
+  | ({ ok: true; output: unknown; warnings: Violation[] } & Spent)
+  | ({
+      ok: false
+      reason: FailureReason
+      message: string
+      violations: Violation[]
+      /** A stable error code (such as PROVIDER_AUTH or BUDGET_SPENT) and the next step, where known. */
+      code?: string
+      hint?: string
+    } & Spent)
+
+/**
+ * Turns a task into an output the contract accepts: checks the input, asks the model, extracts the
+ * JSON, validates it, and sends error violations back for repair at most `max_repairs` times. Every
+ * call is charged to the agent's budget; a spent budget stops the agent.
+ */
+export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<AgentOutcome> {
+  const { agent, contract, stage, input } = task
+  const emit = deps.emit ?? (() => {})
+  const spent: Spent = { attempts: 0, usage: NO_USAGE, cost_usd: 0 }
+  const fail = (
+    reason: FailureReason,
+    message: string,
+    violations: Violation[] = [],
+    code?: string,
+    hint?: string,
+  ) => {
+    emit({
+      type: 'agent.failed',
+      agent: agent.id,
+      stage,
+      attempt: spent.attempts,
+      reason,
+      message,
+      violations,
+    })
+    return { ok: false as const, reason, message, violations, code, hint, ...spent }
+  }
+
+  const checkedInput = validateValue(contract, 'input', input)
+  if (!checkedInput.ok) {
+    return fail(
+      'input_invalid',
+      `the input does not satisfy the contract "${contract.name}"`,
+      checkedInput.violations,
+    )
+  }
+  let messages = buildPrompt(agent, contract, stage, input, task.context)
+  let violations: Violation[] = []
+  for (let attempt = 1; attempt <= agent.budgets.max_repairs + 1; attempt++) {
+    const refusal = deps.ledger.refusal(agent.id, stage, agent.budgets)
+    if (refusal) {
+      const hint = `Raise budgets in ${agent.file}, or give the agent a smaller task.`
+      return fail('budget', `budget spent: ${refusal}`, violations, 'BUDGET_SPENT', hint)
+    }
+    spent.attempts = attempt
+    emit({ type: 'agent.attempt_started', agent: agent.id, stage, attempt, model: task.model })
+    const call = await callModel(task, deps, messages, attempt)
+    charge(spent, deps.ledger, task, call.usage, call.cost_usd)
+    if (!call.ok) {
+      const reason = call.error.code === 'PROVIDER_CANCELLED' ? 'cancelled' : 'provider'
+      return fail(reason, call.error.message, violations, call.error.code, call.error.hint)
+    }
+    emit({
+      type: 'agent.output_received',
+      ...{
+        agent: agent.id,
+        stage,
+        attempt,
+        usage: call.usage,
+        cost_usd: call.cost_usd,
+        chars: call.text.length,
+      },
+    })
+    const checked = check(contract, call.text, input)
+    violations = checked.violations
+    if (checked.ok) {
+      if (attempt > 1) emit({ type: 'agent.repaired', agent: agent.id, stage, attempt })
+      emit({
+        type: 'agent.accepted',
+        agent: agent.id,
+        stage,
+        attempt,
+        output: checked.value,
+        warnings: violations,
+      })
+      return { ok: true, output: checked.value, warnings: violations, ...spent }
+    }
+    const willRepair = attempt <= agent.budgets.max_repairs
+    emit({ type: 'agent.violations', agent: agent.id, stage, attempt, violations, will_repair: willRepair })
+    messages = [...messages, { role: 'assistant', content: call.text }, repairMessage(contract, violations)]
+  }
+  const count = violations.filter((v) => v.severity === 'error').length
+  const message = `the answer still breaks the contract "${contract.name}" after ${agent.budgets.max_repairs} repair${agent.budgets.max_repairs === 1 ? '' : 's'} (${count} error${count === 1 ? '' : 's'})`
+  return fail('violations', message, violations, 'CONTRACT_VIOLATED')
+}
+
+type Call =
+  | { ok: true; text: string; usage: TokenUsage; cost_usd: number }
+  | { ok: false; error: ProviderError | ReturnType<typeof toMacdsError>; usage: TokenUsage; cost_usd: number }
+
+async function callModel(
+  task: AgentTask,
+  deps: RuntimeDeps,
+  messages: ChatMessage[],
+  attempt: number,
+): Promise<Call> {
+  const { agent, contract, stage, model } = task
+  const record = { agent: agent.id, stage, attempt, model, messages }
+  try {
+    const result = await deps.provider.complete({
+      ...{ agent: agent.id, stage, attempt, model, messages, temperature: agent.temperature },
+      schema: { name: contract.name, schema: contract.definition.output },
+      timeoutMs: agent.budgets.seconds_per_call * 1000,
+      signal: deps.signal,
+    })
+    await deps.prompts?.save({ ...record, response: result.text, usage: result.usage })
+    return { ok: true, text: result.text, usage: result.usage, cost_usd: result.cost_usd }
+  } catch (thrown) {
+    const error = toMacdsError(thrown)
+    await deps.prompts?.save({ ...record, error: `${error.code}: ${error.message}` })
+    if (error instanceof ProviderError)
+      return { ok: false, error, usage: error.usage, cost_usd: error.cost_usd }
+    if (error.kind === 'bug') throw thrown
+    return { ok: false, error, usage: NO_USAGE, cost_usd: 0 }
+  }
+}
+
+function charge(spent: Spent, ledger: BudgetLedger, task: AgentTask, usage: TokenUsage, cost: number): void {
+  spent.usage = addUsage(spent.usage, usage)
+  spent.cost_usd += cost
+  ledger.charge(task.agent.id, task.stage, usage, cost)
+}
+
+function check(
+  contract: CompiledContract,
+  text: string,
+  input: unknown,
+): { ok: boolean; value: unknown; violations: Violation[] } {
+  const extracted = extractJson(text)
+  if (!extracted.ok) {
+    const violation: Violation = {
+      rule_id: 'JSON',
+      severity: 'error',
+      message: extracted.reason,
+      location: '',
+      suggested_fix: 'Answer with one JSON value only, without prose around it.',
+    }
+    return { ok: false, value: undefined, violations: [violation] }
+  }
+  return validateValue(contract, 'output', extracted.value, { input })
+}

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { compileValidator } from '../contracts/ajv.js'
+import { invalidFilesError } from '../contracts/issues-error.js'
+import { isObject, readCheckedYaml } from '../contracts/shape.js'
+import { DEFAULT_CONFIG } from './defaults.js'
+import { configFileSchema } from './schema.js'
+import type { ProviderConfig } from './types.js'
+
+/** A repository's configuration: macds.yaml merged onto the defaults, with paths made absolute. */
+export interface ProjectConfig extends ProviderConfig {
+  /** The repository root (the directory holding macds.yaml, or the working directory). */
+  root: string
+  /** The macds.yaml read, when there is one. */
+  file: string | undefined
+  paths: { contracts: string; agents: string }
+}
+
+export const CONFIG_FILE = 'macds.yaml'
+
+const validator = compileValidator(configFileSchema)
+
+/**
+ * Reads `<root>/macds.yaml` (the defaults when there is none). Every problem of the file is reported
+ * at once, at file:line:col, as a user error; nothing is half-applied.
+ */
+export async function loadConfig(root: string): Promise<ProjectConfig> {
+  const file = join(root, CONFIG_FILE)
+  if (!existsSync(file)) return resolveConfig(root, undefined, {})
+  const checked = await readCheckedYaml(file, validator, 'CONFIG_SHAPE')
+  if (checked.issues.items.length > 0) {
+    throw invalidFilesError(
+      'CONFIG_INVALID',
+      `${file} is invalid`,
+      [{ issues: checked.issues.items, text: checked.text }],
+      'Fix macds.yaml as shown; `macds init --force` writes a fresh one.',
+    )
+  }
+  return resolveConfig(root, file, isObject(checked.value) ? checked.value : {})
+}
+
+function resolveConfig(root: string, file: string | undefined, raw: Record<string, unknown>): ProjectConfig {
+  const d = DEFAULT_CONFIG
+  const paths = { ...d.paths, ...(raw.paths as object | undefined) }
+  const openai = { ...d.openai, ...(raw.openai as object | undefined) } as ProjectConfig['openai']
+  if ((openai.api_key_env as string | null) === null) openai.api_key_env = undefined
+  return {
+    root,
+    file,
+    provider: (raw.provider as ProjectConfig['provider'] | undefined) ?? d.provider,
+    script: raw.script === undefined ? undefined : resolve(root, raw.script as string),
+    openai,
+    models: { ...d.models, ...(raw.models as object | undefined) },
+    agent_models: { ...(raw.agent_models as object | undefined) },
+    prices: { ...d.prices, ...(raw.prices as object | undefined) },
+    paths: { contracts: resolve(root, paths.contracts), agents: resolve(root, paths.agents) },
+  }
+}

@@ -1,0 +1,61 @@
+const name = { type: 'string', minLength: 1 } as const
+
+/** The shape of macds.yaml; a file that does not fit gets CONFIG_SHAPE issues with positions. */
+export const configFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    version: { const: 1, description: 'the format version of macds.yaml' },
+    provider: {
+      enum: ['openai', 'scripted'],
+      description: 'the provider used when the command line names none',
+    },
+    script: { ...name, description: 'the script of the scripted provider, relative to the repository' },
+    openai: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        base_url: {
+          type: 'string',
+          pattern: '^https?://',
+          description: 'an http(s) URL such as https://api.openai.com/v1',
+        },
+        api_key_env: {
+          type: ['string', 'null'],
+          pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+          description:
+            'the environment variable that holds the API key, or null for a server that needs none',
+        },
+        max_retries: { type: 'integer', minimum: 0, maximum: 10 },
+        retry_after_cap_seconds: { type: 'number', minimum: 0, maximum: 3600 },
+        backoff_ms: { type: 'integer', minimum: 0, maximum: 60000 },
+        max_tokens: { type: 'integer', minimum: 16 },
+      },
+    },
+    models: {
+      type: 'object',
+      additionalProperties: name,
+      description: 'model aliases agents name (such as strong, fast) mapped to the server model names',
+    },
+    agent_models: {
+      type: 'object',
+      additionalProperties: name,
+      description: 'per-agent overrides: agent id to a model alias or a server model name',
+    },
+    prices: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['input', 'output'],
+        additionalProperties: false,
+        properties: { input: { type: 'number', minimum: 0 }, output: { type: 'number', minimum: 0 } },
+        description: 'US dollars per million input and output tokens',
+      },
+    },
+    paths: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { contracts: name, agents: name },
+    },
+  },
+} as const

@@ -1,0 +1,83 @@
+import { compileValidator } from '../contracts/ajv.js'
+import { invalidFilesError } from '../contracts/issues-error.js'
+import { readCheckedYaml } from '../contracts/shape.js'
+import type { TokenUsage } from './types.js'
+
+/** One scripted answer: the first unused step matching agent (and stage and attempt, where given) answers. */
+export interface ScriptStep {
+  agent: string
+  stage?: string
+  attempt?: number
+  /** The JSON the agent answers with. */
+  output?: unknown
+  /** Or the text exactly as a model might return it. */
+  raw?: string
+  usage?: TokenUsage
+  delay_ms?: number
+}
+
+/** A script of the scripted provider, which makes runs reproducible without a model. */
+export interface Script {
+  file: string
+  steps: ScriptStep[]
+}
+
+const tokens = { type: 'integer', minimum: 0 } as const
+
+/** The script format (version 1). */
+export const scriptFileSchema = {
+  type: 'object',
+  required: ['version', 'steps'],
+  additionalProperties: false,
+  properties: {
+    version: { const: 1, description: 'the script format version' },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['agent'],
+        additionalProperties: false,
+        properties: {
+          agent: { type: 'string', minLength: 1 },
+          stage: { type: 'string', minLength: 1 },
+          attempt: { type: 'integer', minimum: 1 },
+          output: {},
+          raw: { type: 'string' },
+          usage: {
+            type: 'object',
+            required: ['prompt_tokens', 'completion_tokens'],
+            additionalProperties: false,
+            properties: { prompt_tokens: tokens, completion_tokens: tokens },
+          },
+          delay_ms: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+  },
+} as const
+
+const validator = compileValidator(scriptFileSchema)
+
+/** Reads and checks a script; every problem is reported at file:line:col as one user error. */
+export async function loadScript(file: string): Promise<Script> {
+  const checked = await readCheckedYaml(file, validator, 'SCRIPT_SHAPE')
+  const { issues } = checked
+  const steps = issues.items.length === 0 ? (checked.value as { steps: ScriptStep[] }).steps : []
+  steps.forEach((step, index) => {
+    const has = ['output', 'raw'].filter((key) => key in step).length
+    if (has !== 1) {
+      issues.add('SCRIPT_SHAPE', `/steps/${index}`, `step ${index + 1} needs exactly one of output or raw`, {
+        hint: 'Give the answer as output: (a JSON value) or as raw: (text as a model would write it).',
+      })
+    }
+  })
+  if (issues.items.length > 0) {
+    throw invalidFilesError(
+      'SCRIPT_INVALID',
+      `the script ${file} is invalid`,
+      [{ issues: issues.items, text: checked.text }],
+      'Fix the script as shown; its format is `version: 1` and a list of `steps`.',
+    )
+  }
+  return { file, steps }
+}

@@ -1,0 +1,79 @@
+import { basename } from 'node:path'
+import { sleep } from '../sleep.js'
+import { ProviderError } from './errors.js'
+import type { Script, ScriptStep } from './script.js'
+import { type CompletionRequest, type CompletionResult, estimateTokens, type Provider } from './types.js'
+
+/** The scripted provider, with what it has used so far. */
+export interface ScriptedProvider extends Provider {
+  /** Steps not used yet, in script order. */
+  remaining(): ScriptStep[]
+}
+
+/**
+ * Answers from a script instead of a model: the first unused step matching the request's agent
+ * (and stage and attempt, where the step gives them) answers, honouring its delay and the call's
+ * deadline. No matching step is a provider error that says what to add.
+ */
+export function createScriptedProvider(script: Script): ScriptedProvider {
+  const used = new Set<number>()
+  return {
+    name: 'scripted',
+    remaining: () => script.steps.filter((_, index) => !used.has(index)),
+    async complete(request) {
+      const index = script.steps.findIndex((step, i) => !used.has(i) && matches(step, request))
+      const step = script.steps[index]
+      if (!step) throw noStep(script, request, used.size)
+      used.add(index)
+      await wait(step.delay_ms ?? 0, request)
+      return answer(step, request)
+    },
+  }
+}
+
+function matches(step: ScriptStep, request: CompletionRequest): boolean {
+  return (
+    step.agent === request.agent &&
+    (step.stage === undefined || step.stage === request.stage) &&
+    (step.attempt === undefined || step.attempt === request.attempt)
+  )
+}
+
+async function wait(ms: number, request: CompletionRequest): Promise<void> {
+  const deadline = Math.min(ms, request.timeoutMs)
+  try {
+    if (deadline > 0) await sleep(deadline, request.signal)
+  } catch (error) {
+    throw new ProviderError('PROVIDER_CANCELLED', 'the call was cancelled', { cause: error })
+  }
+  if (ms > request.timeoutMs) {
+    throw new ProviderError(
+      'PROVIDER_TIMEOUT',
+      `no complete answer within ${request.timeoutMs / 1000} s (the scripted step waits ${ms} ms)`,
+      { hint: "Raise the agent's budgets.seconds_per_call, or lower the step's delay_ms." },
+    )
+  }
+}
+
+function answer(step: ScriptStep, request: CompletionRequest): CompletionResult {
+  const text = step.raw ?? JSON.stringify(step.output, null, 2)
+  const prompt = request.messages.map((m) => m.content).join('\n')
+  return {
+    text,
+    model: request.model,
+    usage: step.usage ?? { prompt_tokens: estimateTokens(prompt), completion_tokens: estimateTokens(text) },
+    cost_usd: 0,
+    mode: 'text',
+    requests: 1,
+  }
+}
+
+function noStep(script: Script, request: CompletionRequest, usedCount: number): ProviderError {
+  const left = script.steps.length - usedCount
+  const want = `agent: ${request.agent}, stage: ${request.stage}, attempt: ${request.attempt}`
+  return new ProviderError(
+    'SCRIPT_NO_STEP',
+    `the script ${basename(script.file)} has no step left for ${request.agent} (stage ${request.stage}, attempt ${request.attempt}); ${usedCount} used, ${left} left`,
+    { hint: `Add a step with ${want} (stage and attempt are optional) to ${script.file}.` },
+  )
+}

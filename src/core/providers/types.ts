@@ -1,0 +1,69 @@
+/** One message of a chat conversation, as OpenAI-compatible servers take it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+/** Tokens a call used, as the server reported them (or estimated when it did not). */
+export interface TokenUsage {
+  prompt_tokens: number
+  completion_tokens: number
+}
+
+/** How the answer was asked to be shaped; servers that refuse one mode fall back to the next. */
+export type OutputMode = 'json_schema' | 'json_object' | 'text'
+
+/** One request to a model: who asks, for what, and the limits it runs under. */
+export interface CompletionRequest {
+  /** The agent, stage and 1-based attempt asking; the scripted provider matches its steps on these. */
+  agent: string
+  stage: string
+  attempt: number
+  /** The model name the server knows (aliases are resolved before this point). */
+  model: string
+  messages: ChatMessage[]
+  temperature?: number
+  /** JSON Schema of the expected answer, used for structured output where the server supports it. */
+  schema?: { name: string; schema: Record<string, unknown> }
+  /** Upper bound on answer tokens; a truncated answer is retried once with twice the room. */
+  maxTokens?: number
+  /** Deadline of the whole call, including a slow stream, in milliseconds. */
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/** What a provider answered. `usage` and `cost_usd` cover every HTTP attempt of the call, retries included. */
+export interface CompletionResult {
+  text: string
+  model: string
+  usage: TokenUsage
+  cost_usd: number
+  /** The output mode that produced the answer. */
+  mode: OutputMode
+  /** HTTP attempts made (1 when the first one succeeded). */
+  requests: number
+}
+
+/**
+ * A source of model answers. Failures are MacdsErrors with stable `PROVIDER_*` codes and a hint
+ * that names the fix; a failed call may still have used tokens, reported in the error's `usage`.
+ */
+export interface Provider {
+  readonly name: 'openai' | 'scripted'
+  complete(request: CompletionRequest): Promise<CompletionResult>
+}
+
+/** Adds two usages. */
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    prompt_tokens: a.prompt_tokens + b.prompt_tokens,
+    completion_tokens: a.completion_tokens + b.completion_tokens,
+  }
+}
+
+export const NO_USAGE: TokenUsage = { prompt_tokens: 0, completion_tokens: 0 }
+
+/** A rough token count for text whose usage a server did not report: about four characters a token. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4)
+}
