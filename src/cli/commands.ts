@@ -1,4 +1,5 @@
 import { agentsList } from './agents-list.js'
+import { approveCommand, rejectCommand } from './approve.js'
 import { agentsTry } from './agents-try.js'
 import type { Command } from './command.js'
 import { contractsCheck } from './contracts-check.js'
@@ -6,9 +7,17 @@ import { contractsEdit } from './contracts-edit.js'
 import { contractsTypes } from './contracts-types.js'
 import { contractsList, contractsValidate } from './contracts-validate.js'
 import { doctorCommand } from './doctor.js'
+import { resumeCommand } from './resume.js'
+import { runCommand } from './run.js'
+import { statusCommand } from './status.js'
 
 /** Every command, in the order help lists them. */
 export const commands: readonly Command[] = [
+  runCommand,
+  resumeCommand,
+  statusCommand,
+  approveCommand,
+  rejectCommand,
   contractsList,
   contractsValidate,
   contractsEdit,

@@ -1,9 +1,10 @@
-import { join, relative, resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { openDraft, saveDraft } from '../core/contracts/draft.js'
 import { contractNameOf, formatIssue, listContractFiles } from '../core/contracts/index.js'
 import { openInEditor } from '../core/editor.js'
 import { userError } from '../core/errors.js'
+import { stateDir } from '../core/state-dir.js'
 import { type Command, type CommandContext, say } from './command.js'
 
 export const contractsEdit: Command = {
@@ -22,7 +23,7 @@ export const contractsEdit: Command = {
         `no contract named '${name}' in ${dir}`,
         'Run `macds contracts list` to see the contracts.',
       )
-    const draft = await openDraft(file, join(context.cwd, '.macds', 'drafts'), name)
+    const draft = await openDraft(file, await stateDir(context.cwd, 'drafts'), name)
     const shownDraft = relative(context.cwd, draft.draftFile)
     if (draft.resumed)
       say(

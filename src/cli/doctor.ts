@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { doctor } from '../core/doctor.js'
 import { type Command, say } from './command.js'
 
@@ -21,7 +22,7 @@ export const doctorCommand: Command = {
     const { provider, script } = context.options
     const checks = await doctor(context.cwd, {
       provider: typeof provider === 'string' ? provider : undefined,
-      script: typeof script === 'string' ? script : undefined,
+      script: typeof script === 'string' ? resolve(context.cwd, script) : undefined,
     })
     const failed = checks.filter((c) => c.status === 'fail').length
     if (context.options.json) {

@@ -12,7 +12,8 @@ const PATTERNS: [RegExp, string][] = [
   [/\bAIza[0-9A-Za-z_-]{35}/g, REDACTED],
   [/\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, `$1${REDACTED}`],
   [
-    /\b((?:api[_-]?key|secret|token|password|passwd|authorization)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi,
+    // Also inside JSON text, where the quotes around the value are escaped (\").
+    /\b((?:api[_-]?key|secret|token|password|passwd|authorization)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)([^\s"'\\,;]{8,})/gi,
     `$1${REDACTED}`,
   ],
 ]

@@ -29,6 +29,7 @@ const agent: AgentDefinition = {
   contract: 'sample',
   model: 'fast',
   temperature: 0.1,
+  requires_approval: false,
   budgets: { ...DEFAULT_BUDGETS, seconds_per_call: 5 },
   permissions: { files: { allow: [], deny: [] }, artifacts: [] },
   prompt: 'You design components.',

@@ -27,6 +27,13 @@ describe('createRedactor', () => {
     )
   })
 
+  it('masks assignments inside JSON text, where quotes are escaped', () => {
+    const json = JSON.stringify({ note: 'API_KEY="s3cr3t-value-here" and password: "hunter2hunter2"' })
+    const out = createRedactor([])(json)
+    expect(out).not.toMatch(/s3cr3t|hunter2/)
+    expect(JSON.parse(out)).toEqual({ note: `API_KEY="${REDACTED}" and password: "${REDACTED}"` })
+  })
+
   it('leaves ordinary text and short values alone', () => {
     const text = 'const token: string = read()\nport: 8080'
     expect(createRedactor(['short'])(text)).toBe(text)

@@ -116,6 +116,7 @@ async function toDefinition(
     contract: raw.contract,
     model: raw.model,
     temperature: raw.temperature,
+    requires_approval: raw.requires_approval ?? false,
     budgets: { ...DEFAULT_BUDGETS, ...raw.budgets },
     permissions: {
       files: { allow: raw.permissions?.files?.allow ?? [], deny: raw.permissions?.files?.deny ?? [] },

@@ -9,6 +9,8 @@ export interface PromptContext {
   memory?: string[]
   /** Relevant artifacts, with their current content. */
   artifacts?: { name: string; content: string }[]
+  /** What a person or a later stage said about earlier answers for this stage; to be addressed. */
+  feedback?: string[]
 }
 
 /**
@@ -64,6 +66,12 @@ function systemText(agent: AgentDefinition, contract: CompiledContract): string 
 
 function userText(stage: string, input: unknown, context: PromptContext): string {
   const parts = [`Stage: ${stage}`, '## Input', fenced(input)]
+  if (context.feedback && context.feedback.length > 0) {
+    parts.push(
+      '## Feedback on earlier answers (address every point)',
+      context.feedback.map((f) => `- ${f}`).join('\n'),
+    )
+  }
   if (context.memory && context.memory.length > 0) {
     parts.push('## Relevant memory', context.memory.map((m) => `- ${m}`).join('\n'))
   }

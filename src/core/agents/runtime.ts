@@ -19,6 +19,8 @@ export interface AgentTask {
   input: unknown
   /** The server model name (see `modelOf`). */
   model: string
+  /** Which visit of the stage this is (a re-opened stage is visited again); calls are budgeted per visit. */
+  visit?: number
   context?: PromptContext
 }
 
@@ -89,7 +91,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
   let messages = buildPrompt(agent, contract, stage, input, task.context)
   let violations: Violation[] = []
   for (let attempt = 1; attempt <= agent.budgets.max_repairs + 1; attempt++) {
-    const refusal = deps.ledger.refusal(agent.id, stage, agent.budgets)
+    const refusal = deps.ledger.refusal(agent.id, budgetKey(task), agent.budgets)
     if (refusal) {
       const hint = `Raise budgets in ${agent.file}, or give the agent a smaller task.`
       return fail('budget', `budget spent: ${refusal}`, violations, 'BUDGET_SPENT', hint)
@@ -147,7 +149,7 @@ async function callModel(
   attempt: number,
 ): Promise<Call> {
   const { agent, contract, stage, model } = task
-  const record = { agent: agent.id, stage, attempt, model, messages }
+  const record = { agent: agent.id, stage, visit: task.visit, attempt, model, messages }
   try {
     const result = await deps.provider.complete({
       ...{ agent: agent.id, stage, attempt, model, messages, temperature: agent.temperature },
@@ -170,7 +172,12 @@ async function callModel(
 function charge(spent: Spent, ledger: BudgetLedger, task: AgentTask, usage: TokenUsage, cost: number): void {
   spent.usage = addUsage(spent.usage, usage)
   spent.cost_usd += cost
-  ledger.charge(task.agent.id, task.stage, usage, cost)
+  ledger.charge(task.agent.id, budgetKey(task), usage, cost)
+}
+
+/** Calls are counted per stage visit: a stage re-opened by a failure gets its calls again. */
+function budgetKey(task: AgentTask): string {
+  return task.visit === undefined ? task.stage : `${task.stage}#${task.visit}`
 }
 
 function check(

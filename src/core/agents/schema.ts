@@ -25,6 +25,10 @@ export const agentFileSchema = {
     contract: { ...text, description: 'the contract its answers are validated against' },
     model: { ...text, description: 'a model alias from `models:` in macds.yaml, such as strong or fast' },
     temperature: { type: 'number', minimum: 0, maximum: 2 },
+    requires_approval: {
+      type: 'boolean',
+      description: "true: a person approves each of the agent's accepted outputs before the run acts on it",
+    },
     budgets: {
       type: 'object',
       additionalProperties: false,

@@ -24,6 +24,8 @@ export interface AgentDefinition {
   /** A model alias of macds.yaml. */
   model: string
   temperature: number | undefined
+  /** Whether each accepted output waits at a gate for a person's approval. */
+  requires_approval: boolean
   budgets: AgentBudgets
   permissions: {
     files: { allow: string[]; deny: string[] }

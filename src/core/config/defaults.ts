@@ -1,7 +1,7 @@
 import type { ProjectConfig } from './load.js'
 
 /** The configuration of a repository without macds.yaml, and the base every macds.yaml is merged onto. */
-export const DEFAULT_CONFIG: Omit<ProjectConfig, 'root' | 'file'> = {
+export const DEFAULT_CONFIG: Omit<ProjectConfig, 'root' | 'file' | 'workflow'> = {
   provider: 'openai',
   script: undefined,
   openai: {

@@ -5,7 +5,10 @@ import { invalidFilesError } from '../contracts/issues-error.js'
 import { isObject, readCheckedYaml } from '../contracts/shape.js'
 import { DEFAULT_CONFIG } from './defaults.js'
 import { configFileSchema } from './schema.js'
+import { DEFAULT_LOOP_BUDGET, DEFAULT_WORKFLOW } from '../workflow/default.js'
+import type { Workflow } from '../workflow/types.js'
 import type { ProviderConfig } from './types.js'
+import { checkWorkflowFile } from './workflow-check.js'
 
 /** A repository's configuration: macds.yaml merged onto the defaults, with paths made absolute. */
 export interface ProjectConfig extends ProviderConfig {
@@ -14,6 +17,7 @@ export interface ProjectConfig extends ProviderConfig {
   /** The macds.yaml read, when there is one. */
   file: string | undefined
   paths: { contracts: string; agents: string }
+  workflow: Workflow
 }
 
 export const CONFIG_FILE = 'macds.yaml'
@@ -36,7 +40,19 @@ export async function loadConfig(root: string): Promise<ProjectConfig> {
       'Fix macds.yaml as shown; `macds init --force` writes a fresh one.',
     )
   }
-  return resolveConfig(root, file, isObject(checked.value) ? checked.value : {})
+  const config = resolveConfig(root, file, isObject(checked.value) ? checked.value : {})
+  for (const problem of checkWorkflowFile(config.workflow)) {
+    checked.issues.add('CONFIG_SHAPE', `/workflow${problem.pointer}`, problem.message, { hint: problem.hint })
+  }
+  if (checked.issues.items.length > 0) {
+    throw invalidFilesError(
+      'CONFIG_INVALID',
+      `${file} is invalid`,
+      [{ issues: checked.issues.items, text: checked.text }],
+      'Fix the workflow in macds.yaml as shown, or remove `workflow.stages` to use the default workflow.',
+    )
+  }
+  return config
 }
 
 function resolveConfig(root: string, file: string | undefined, raw: Record<string, unknown>): ProjectConfig {
@@ -54,5 +70,36 @@ function resolveConfig(root: string, file: string | undefined, raw: Record<strin
     agent_models: { ...(raw.agent_models as object | undefined) },
     prices: { ...d.prices, ...(raw.prices as object | undefined) },
     paths: { contracts: resolve(root, paths.contracts), agents: resolve(root, paths.agents) },
+    workflow: workflowOf(raw.workflow as WorkflowSection | undefined),
   }
+}
+
+interface WorkflowSection {
+  concurrency?: number
+  stages?: {
+    id: string
+    agent: string
+    contract?: string
+    depends_on?: string[]
+    pass_when?: string
+    on_failure?: { reopen: string; budget?: number }
+  }[]
+}
+
+/** The workflow of macds.yaml with defaults filled in, or the default workflow. */
+function workflowOf(section: WorkflowSection | undefined): Workflow {
+  const concurrency = section?.concurrency ?? DEFAULT_WORKFLOW.concurrency
+  if (!section?.stages) return { ...DEFAULT_WORKFLOW, concurrency }
+  const stages = section.stages.map((s) => ({
+    id: s.id,
+    agent: s.agent,
+    contract: s.contract ?? s.id,
+    depends_on: s.depends_on ?? [],
+    pass_when: s.pass_when,
+    on_failure: s.on_failure && {
+      reopen: s.on_failure.reopen,
+      budget: s.on_failure.budget ?? DEFAULT_LOOP_BUDGET,
+    },
+  }))
+  return { concurrency, stages }
 }

@@ -52,6 +52,36 @@ export const configFileSchema = {
         description: 'US dollars per million input and output tokens',
       },
     },
+    workflow: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'stages run at once, at most' },
+        stages: {
+          type: 'array',
+          minItems: 1,
+          description: 'replaces the default workflow',
+          items: {
+            type: 'object',
+            required: ['id', 'agent'],
+            additionalProperties: false,
+            properties: {
+              id: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
+              agent: name,
+              contract: { ...name, description: 'default: the stage id' },
+              depends_on: { type: 'array', items: name },
+              pass_when: { ...name, description: 'CEL over output: true when an accepted output passes' },
+              on_failure: {
+                type: 'object',
+                required: ['reopen'],
+                additionalProperties: false,
+                properties: { reopen: name, budget: { type: 'integer', minimum: 0, maximum: 100 } },
+              },
+            },
+          },
+        },
+      },
+    },
     paths: {
       type: 'object',
       additionalProperties: false,

@@ -1,0 +1,105 @@
+import type { Writable } from 'node:stream'
+import type { LoggedRunEvent, RunListener } from '../core/run/context.js'
+import type { Next } from '../core/run/events.js'
+import type { RunState } from '../core/run/state.js'
+import type { Redactor } from '../core/secrets.js'
+import { say } from './command.js'
+
+/** One JSON event per line, and nothing else, on the stream. */
+export function jsonReporter(out: Writable, redact: Redactor): RunListener {
+  return (event) => out.write(`${redact(JSON.stringify(event))}\n`)
+}
+
+/**
+ * A line per stage transition (stage, agent, visit, tokens, duration, violations), and a line for
+ * every gate, escalation and ruling with what to type to answer it.
+ */
+export function plainReporter(out: Writable, redact: Redactor): RunListener {
+  const started = new Map<string, number>()
+  const tokens = new Map<string, number>()
+  const violations = new Map<string, number>()
+  const line = (text: string) => say(out, redact(text))
+  return (event: LoggedRunEvent, state: RunState) => {
+    switch (event.type) {
+      case 'run.started':
+        return line(`run ${event.run_id}: ${event.requirement}`)
+      case 'run.resumed':
+        return line(`run ${event.run_id} resumed`)
+      case 'stage.started':
+        started.set(event.stage, Date.parse(event.ts))
+        tokens.set(event.stage, 0)
+        violations.set(event.stage, 0)
+        return line(`  ${event.stage.padEnd(15)} ${event.agent.padEnd(15)} #${event.visit} started`)
+      case 'agent.output_received':
+        tokens.set(
+          event.stage,
+          (tokens.get(event.stage) ?? 0) + event.usage.prompt_tokens + event.usage.completion_tokens,
+        )
+        return
+      case 'agent.violations':
+        violations.set(event.stage, (violations.get(event.stage) ?? 0) + event.violations.length)
+        return
+      case 'stage.passed':
+      case 'stage.failed': {
+        const seconds = (
+          (Date.parse(event.ts) - (started.get(event.stage) ?? Date.parse(event.ts))) /
+          1000
+        ).toFixed(1)
+        const facts = `${tokens.get(event.stage) ?? 0} tokens, ${seconds} s, ${violations.get(event.stage) ?? 0} violations`
+        const verdict = event.type === 'stage.passed' ? 'passed' : `failed: ${event.message}`
+        line(`  ${event.stage.padEnd(15)} ${event.agent.padEnd(15)} #${event.visit} ${verdict} (${facts})`)
+        if (event.type === 'stage.failed') line(`    ${describeNext(event.next)}`)
+        return
+      }
+      case 'gate.requested':
+        return line(
+          `  gate ${event.gate_id}: approve the output of ${event.agent} for ${event.stage}? (${event.summary})\n` +
+            `    answer with: macds approve ${event.gate_id}  |  macds reject ${event.gate_id} --reason TEXT`,
+        )
+      case 'gate.answered':
+        return line(
+          `  gate ${event.gate_id} ${event.decision === 'approve' ? 'approved' : 'rejected'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`,
+        )
+      case 'escalation.ruled':
+        return line(
+          `  escalation ${event.escalation_id} ruled by ${event.by}: ${event.ruling}${event.upheld_agent ? ` ${event.upheld_agent}` : ''} (${event.rationale})\n    ${describeNext(event.next)}`,
+        )
+      case 'run.finished':
+        return line(
+          `run ${state.run_id} ${event.status}: ${event.message} (${totalTokens(state)} tokens, $${state.cost_usd.toFixed(4)})`,
+        )
+      case 'run.cancelled':
+        return line(`run ${state.run_id} cancelled: ${event.message}`)
+      default:
+        return
+    }
+  }
+}
+
+/** What follows a failure or a decision, in words. */
+export function describeNext(next: Next): string {
+  switch (next.kind) {
+    case 'pass':
+      return `→ ${next.stage} passes`
+    case 'rerun':
+      return `→ ${next.stage} runs again with the feedback`
+    case 'reopen':
+      return `→ re-opens ${next.stage} (loop ${next.loop} of ${next.budget + (next.extra_loop ?? 0)}): ${next.context.summary}`
+    case 'escalate': {
+      const sides = next.conflict.agents.map((a) => `${a.agent} (${a.authority})`).join(' vs ')
+      if (next.arbiter !== 'human')
+        return `→ escalation ${next.escalation_id} to ${next.arbiter.agent}: ${sides}: ${next.conflict.topic}`
+      const [raiser, other] = next.conflict.agents
+      return (
+        `→ escalation ${next.escalation_id} needs a person: ${sides}: ${next.conflict.topic}\n` +
+        `    answer with: macds approve ${next.escalation_id} (uphold ${raiser?.agent})  |  macds reject ${next.escalation_id} (uphold ${other?.agent}) [--reason TEXT]`
+      )
+    }
+    case 'fail_run':
+      return `→ the run fails: ${next.message}`
+  }
+}
+
+function totalTokens(state: RunState): number {
+  return Object.values(state.tokens).reduce((a, b) => a + b, 0)
+}

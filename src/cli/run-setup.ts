@@ -1,0 +1,53 @@
+import { resolve } from 'node:path'
+import { loadAgents } from '../core/agents/load.js'
+import { createPromptStore } from '../core/agents/prompt-store.js'
+import { loadConfig, type ProjectConfig } from '../core/config/load.js'
+import { ContractRegistry } from '../core/contracts/registry.js'
+import { userError } from '../core/errors.js'
+import { createProvider } from '../core/providers/create.js'
+import type { RunDeps, RunListener } from '../core/run/context.js'
+import { recordingWorkspace } from '../core/run/workspace.js'
+import { createRedactor, type Redactor } from '../core/secrets.js'
+import { stateDir } from '../core/state-dir.js'
+import { checkWorkflow } from '../core/workflow/check.js'
+
+/** What `run` and `resume` need besides the run's own options. */
+export interface Setup {
+  config: ProjectConfig
+  /** The provider and script in use, as recorded in the run's log. */
+  provider: string
+  script: string | undefined
+  redact: Redactor
+  deps: (runId: string, listeners: RunListener[], signal: AbortSignal, wait: boolean) => Promise<RunDeps>
+}
+
+/**
+ * Loads the project (macds.yaml, agents, contracts), checks the workflow against the agents, and
+ * creates the provider the options name. Any problem is a user error before the run starts.
+ */
+export async function setUpRun(cwd: string, choice: { provider?: string; script?: string }): Promise<Setup> {
+  const config = await loadConfig(cwd)
+  const agents = await loadAgents(config)
+  const problems = checkWorkflow(config.workflow, new Set(agents.map((a) => a.id)))
+  if (problems.length > 0) {
+    const list = problems.map((p) => `  macds.yaml /workflow${p.pointer}: ${p.message}`).join('\n')
+    throw userError('WORKFLOW_INVALID', `the workflow cannot run:\n${list}`, problems[0]?.hint)
+  }
+  const contracts = await ContractRegistry.load(config.paths.contracts)
+  const script = choice.script === undefined ? config.script : resolve(cwd, choice.script)
+  const provider = await createProvider(config, { provider: choice.provider, script })
+  const key = config.openai.api_key_env === undefined ? undefined : process.env[config.openai.api_key_env]
+  const redact = createRedactor([key], process.env)
+  return {
+    config,
+    provider: provider.name,
+    script,
+    redact,
+    async deps(runId, listeners, signal, wait) {
+      await stateDir(config.root, 'runs')
+      const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)
+      const workspace = recordingWorkspace()
+      return { config, agents, contracts, provider, workspace, prompts, listeners, signal, wait }
+    },
+  }
+}

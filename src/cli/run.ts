@@ -1,0 +1,55 @@
+import { newRunId } from '../core/run/ids.js'
+import { startRun } from '../core/run/driver.js'
+import type { RunOptions } from '../core/run/events.js'
+import { userError } from '../core/errors.js'
+import type { Command } from './command.js'
+import { driveFromCli } from './run-drive.js'
+import { setUpRun } from './run-setup.js'
+
+const APPROVE = ['ask', 'auto', 'reject'] as const
+
+export const runCommand: Command = {
+  name: 'run',
+  args: '"<requirement>"',
+  summary:
+    'run the workflow headless for a one-line requirement (exit 0 passed, 1 failed, 3 waiting for a person, 130 interrupted)',
+  positionals: { min: 1, max: 1 },
+  options: {
+    provider: { type: 'string', value: 'NAME', description: 'openai or scripted (default: from macds.yaml)' },
+    script: { type: 'string', value: 'FILE', description: 'responses for the scripted provider' },
+    approve: {
+      type: 'string',
+      value: 'MODE',
+      description: 'at approval gates: ask (wait for `macds approve`), auto or reject',
+    },
+    json: { type: 'boolean', description: 'one JSON event per line on stdout, nothing else' },
+    'no-wait': {
+      type: 'boolean',
+      description: 'stop with exit 3 at a human decision instead of waiting; `macds resume` continues',
+    },
+  },
+  async run(context) {
+    const requirement = (context.positionals[0] ?? '').trim()
+    if (requirement === '')
+      throw userError('USAGE', 'the requirement is empty', 'Usage: macds run "<requirement>"')
+    const approve = approveMode(context.options.approve)
+    const { provider, script } = context.options
+    const setup = await setUpRun(context.cwd, {
+      provider: typeof provider === 'string' ? provider : undefined,
+      script: typeof script === 'string' ? script : undefined,
+    })
+    const options: RunOptions = { provider: setup.provider, script: setup.script, approve }
+    const runId = newRunId()
+    return driveFromCli(context, setup, runId, (deps) => startRun(requirement, options, deps, runId))
+  },
+}
+
+function approveMode(value: string | boolean | undefined): RunOptions['approve'] {
+  const mode = value ?? 'ask'
+  if (APPROVE.includes(mode as RunOptions['approve'])) return mode as RunOptions['approve']
+  throw userError(
+    'USAGE',
+    `--approve must be ask, auto or reject, not '${String(mode)}'`,
+    'Usage: macds run "<requirement>" --approve auto',
+  )
+}

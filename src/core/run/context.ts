@@ -1,0 +1,58 @@
+import type { BudgetLedger } from '../agents/budget.js'
+import type { PromptStore } from '../agents/prompt-store.js'
+import type { AgentDefinition } from '../agents/types.js'
+import type { ProjectConfig } from '../config/load.js'
+import type { ContractRegistry } from '../contracts/registry.js'
+import type { Provider } from '../providers/types.js'
+import type { EventLog, LoggedEvent } from './event-log.js'
+import type { RunEvent } from './events.js'
+import { applyEvent, type RunState } from './state.js'
+import type { Workspace } from './workspace.js'
+
+/** A run event as it is logged: numbered and timestamped. */
+export type LoggedRunEvent = RunEvent & LoggedEvent
+
+/**
+ * Hears every event of a run after the state has taken it in. Listeners must not throw; the UI and
+ * the headless reporters are listeners.
+ */
+export type RunListener = (event: LoggedRunEvent, state: RunState) => void
+
+/** What a run works with, given by the command that starts or resumes it. */
+export interface RunDeps {
+  config: ProjectConfig
+  agents: AgentDefinition[]
+  contracts: ContractRegistry
+  provider: Provider
+  workspace: Workspace
+  prompts?: PromptStore
+  listeners?: RunListener[]
+  signal?: AbortSignal
+  /** Wait for people at gates and escalations (true), or stop there with status awaiting_human. */
+  wait: boolean
+  /** How often the answers directory is read while a person's decision is pending. */
+  pollMs?: number
+}
+
+/** The state of a run in progress, shared by the driver and its tasks. */
+export interface RunContext extends RunDeps {
+  state: RunState
+  log: EventLog
+  ledger: BudgetLedger
+  answersDir: string
+}
+
+/** Logs an event, folds it into the state, then tells the listeners. The one way a run changes. */
+export function record(run: RunContext, event: RunEvent): LoggedRunEvent {
+  const logged = run.log.append(event) as LoggedRunEvent
+  applyEvent(run.state, event)
+  for (const listener of run.listeners ?? []) listener(logged, run.state)
+  return logged
+}
+
+/** The definition of agent `id`; the workflow was checked against the agents when the run started. */
+export function agentOf(run: RunContext, id: string): AgentDefinition {
+  const agent = run.agents.find((a) => a.id === id)
+  if (!agent) throw new Error(`no agent ${id}`)
+  return agent
+}

@@ -1,0 +1,162 @@
+import { BudgetLedger } from '../agents/budget.js'
+import { sleep } from '../sleep.js'
+import { readAnswers } from './answers.js'
+import { type RunContext, type RunDeps, record } from './context.js'
+import { applyAnswers, arbitrate } from './decisions.js'
+import { EventLog, readEventLog } from './event-log.js'
+import type { RunEvent, RunOptions } from './events.js'
+import { newRunId } from './ids.js'
+import { acquireLock, releaseLock } from './lock.js'
+import { runPaths } from './paths.js'
+import { runStage } from './stage-task.js'
+import { foldEvents, humanDecisions, initialState, type RunState } from './state.js'
+
+/** How a run ended (or stopped, waiting for a person). */
+export interface RunResult {
+  run_id: string
+  state: RunState
+}
+
+/** Starts a run of the configured workflow for a one-line requirement. */
+export async function startRun(
+  requirement: string,
+  options: RunOptions,
+  deps: RunDeps,
+  run_id = newRunId(),
+): Promise<RunResult> {
+  const paths = runPaths(deps.config.root, run_id)
+  const log = await EventLog.open(paths.events)
+  const started = {
+    type: 'run.started' as const,
+    run_id,
+    requirement,
+    root: deps.config.root,
+    workflow: deps.config.workflow,
+    options,
+  }
+  const state = initialState(started)
+  const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
+  log.append(started)
+  for (const listener of deps.listeners ?? [])
+    listener({ ...started, v: 1, seq: 1, ts: new Date().toISOString() }, state)
+  return drive(run, paths.lock)
+}
+
+/**
+ * Continues a run from its event log: passed stages stay passed, a stage that was in flight runs
+ * again, pending gates and escalations are asked again. A finished run is returned as it is.
+ */
+export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResult> {
+  const paths = runPaths(deps.config.root, run_id)
+  const { events } = await readEventLog(paths.events)
+  const state = foldEvents(events as unknown as RunEvent[])
+  if (state.status === 'passed' || state.status === 'failed') return { run_id, state }
+  const log = await EventLog.open(paths.events)
+  const ledger = new BudgetLedger()
+  for (const [agent, tokens] of Object.entries(state.tokens)) {
+    ledger.charge(agent, 'earlier', { prompt_tokens: tokens, completion_tokens: 0 }, 0)
+  }
+  const run: RunContext = { ...deps, state, log, ledger, answersDir: paths.answers }
+  record(run, { type: 'run.resumed', run_id })
+  return drive(run, paths.lock)
+}
+
+async function drive(run: RunContext, lockFile: string): Promise<RunResult> {
+  await acquireLock(lockFile, run.state.run_id)
+  try {
+    await loop(run)
+  } finally {
+    await run.log.flush({ durable: true }).catch(() => {})
+    await run.log.close().catch(() => {})
+    await releaseLock(lockFile)
+  }
+  return { run_id: run.state.run_id, state: run.state }
+}
+
+/** Starts what is ready, waits for something to finish or for a person, until the run ends. */
+async function loop(run: RunContext): Promise<void> {
+  const tasks = new Map<string, { promise: Promise<void>; controller: AbortController }>()
+  const stop = new AbortController()
+  const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal
+  const interrupted = () => run.signal?.aborted === true
+  let poll: Promise<void> | undefined
+  const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
+    const controller = new AbortController()
+    const promise = work(AbortSignal.any([signal, controller.signal])).finally(() => tasks.delete(key))
+    tasks.set(key, { promise, controller })
+  }
+  try {
+    for (;;) {
+      if (interrupted()) return await cancel(run, tasks)
+      if (run.state.status === 'failed' || run.state.status === 'passed') return await abortAll(tasks)
+      for (const escalation of Object.values(run.state.escalations)) {
+        const key = `escalation:${escalation.escalation_id}`
+        if (escalation.status === 'pending' && escalation.arbiter !== 'human' && !tasks.has(key)) {
+          start(key, (s) => arbitrate(run, escalation, s))
+        }
+      }
+      startReady(run, tasks, start)
+      if (tasks.size === 0 && finishIfDone(run)) return
+      const waiting = humanDecisions(run.state).length > 0
+      if (tasks.size === 0 && waiting && !run.wait) {
+        run.state.status = 'awaiting_human'
+        return
+      }
+      if (tasks.size === 0 && !waiting) {
+        record(run, { type: 'run.finished', status: 'failed', message: 'no stage can run' })
+        return
+      }
+      if (waiting && !poll) poll = pollAnswers(run, signal).finally(() => (poll = undefined))
+      const aborted = new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => resolve(), { once: true }),
+      )
+      await Promise.race([...[...tasks.values()].map((t) => t.promise), ...(poll ? [poll] : []), aborted])
+    }
+  } finally {
+    stop.abort()
+  }
+}
+
+function startReady(
+  run: RunContext,
+  tasks: Map<string, unknown>,
+  start: (key: string, work: (signal: AbortSignal) => Promise<void>) => void,
+): void {
+  const { state } = run
+  for (const spec of state.workflow.stages) {
+    const running = [...tasks.keys()].filter((k) => k.startsWith('stage:')).length
+    if (running >= state.workflow.concurrency) return
+    const stage = state.stages[spec.id]
+    if (stage?.status !== 'pending' || tasks.has(`stage:${spec.id}`)) continue
+    if (!spec.depends_on.every((d) => state.stages[d]?.status === 'passed')) continue
+    if (Object.values(state.escalations).some((e) => e.status === 'pending')) return
+    start(`stage:${spec.id}`, (signal) => runStage(run, spec, stage.visit + 1, signal))
+  }
+}
+
+function finishIfDone(run: RunContext): boolean {
+  const stages = Object.values(run.state.stages)
+  if (!stages.every((s) => s.status === 'passed')) return false
+  record(run, { type: 'run.finished', status: 'passed', message: 'every stage passed' })
+  return true
+}
+
+/** Waits until a person's answer to a pending decision has been applied. */
+async function pollAnswers(run: RunContext, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    if (applyAnswers(run, await readAnswers(run.answersDir))) return
+    await sleep(run.pollMs ?? 100, signal).catch(() => {})
+  }
+}
+
+async function cancel(run: RunContext, tasks: Map<string, { promise: Promise<void> }>): Promise<void> {
+  await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+  record(run, { type: 'run.cancelled', message: 'the run was interrupted; `macds resume` continues it' })
+}
+
+async function abortAll(
+  tasks: Map<string, { promise: Promise<void>; controller: AbortController }>,
+): Promise<void> {
+  for (const task of tasks.values()) task.controller.abort()
+  await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+}

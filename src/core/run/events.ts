@@ -1,0 +1,131 @@
+import type { AgentEvent, FailureReason } from '../agents/events.js'
+import type { Violation } from '../contracts/types.js'
+import type { Workflow } from '../workflow/types.js'
+
+/** How a run ends, or where it stands. */
+export type RunStatus = 'running' | 'awaiting_human' | 'passed' | 'failed' | 'cancelled'
+
+/** What the command line chose for a run; kept in the log so that a resumed run behaves the same. */
+export interface RunOptions {
+  provider: string
+  script: string | undefined
+  approve: 'ask' | 'auto' | 'reject'
+}
+
+/** What a re-opened stage is told about the failure that re-opened it. */
+export interface FailureContext {
+  source_stage: string
+  summary: string
+  attempt: number
+  [detail: string]: unknown
+}
+
+/** A disagreement between agents, as the escalation contract receives it. */
+export interface Conflict {
+  id: string
+  topic: string
+  kind: 'loop_budget_spent' | 'review_rejected_twice' | 'requirement_infeasible' | 'disagreement'
+  stage: string
+  agents: { agent: string; authority: number; position: string }[]
+  evidence: { source: string; summary: string }[]
+}
+
+/** Who settles a conflict: an agent that outranks everyone involved, or a person. */
+export type Arbiter = { agent: string; authority: number } | 'human'
+
+/**
+ * What happens to the run after a stage fails, a gate is answered or a conflict is ruled. It travels
+ * inside the event that causes it, so that one event is one state transition and a crash can never
+ * separate a decision from its consequence.
+ */
+export type Next =
+  | { kind: 'pass'; stage: string; output: unknown }
+  | { kind: 'rerun'; stage: string; feedback: string }
+  | {
+      kind: 'reopen'
+      stage: string
+      from: string
+      loop: number
+      budget: number
+      context: FailureContext
+      /** Extra loops a ruling grants to the route of `from`. */
+      extra_loop?: number
+    }
+  | { kind: 'escalate'; escalation_id: string; conflict: Conflict; arbiter: Arbiter }
+  | { kind: 'fail_run'; message: string }
+
+/** Why a stage failed. */
+export type StageFailure = FailureReason | 'verdict' | 'gate_rejected'
+
+/**
+ * Everything a run records, one per line of events.jsonl. The run's state is a fold of these
+ * (see state.ts); agent events are logged as the runtime emits them.
+ */
+export type RunEvent =
+  | {
+      type: 'run.started'
+      run_id: string
+      requirement: string
+      root: string
+      workflow: Workflow
+      options: RunOptions
+    }
+  | { type: 'run.resumed'; run_id: string }
+  | { type: 'stage.started'; stage: string; agent: string; visit: number }
+  | { type: 'stage.passed'; stage: string; agent: string; visit: number; output: unknown }
+  | {
+      type: 'stage.failed'
+      stage: string
+      agent: string
+      visit: number
+      reason: StageFailure
+      message: string
+      output?: unknown
+      violations?: Violation[]
+      /** The ChangeSet a review rejected outright; a second rejection of the same one is a conflict. */
+      rejected_changeset?: string
+      next: Next
+    }
+  | { type: 'stage.discarded'; stage: string; visit: number }
+  | {
+      type: 'effect.recorded'
+      stage: string
+      agent: string
+      kind: 'artifact' | 'changeset'
+      name: string
+      detail: string
+      /** For a ChangeSet: the commit it became and its diff. */
+      commit?: string
+      diff?: string
+    }
+  | {
+      type: 'gate.requested'
+      gate_id: string
+      stage: string
+      agent: string
+      visit: number
+      output: unknown
+      summary: string
+    }
+  | {
+      type: 'gate.answered'
+      gate_id: string
+      decision: 'approve' | 'reject'
+      reason?: string
+      by: string
+      next: Next
+    }
+  | {
+      type: 'escalation.ruled'
+      escalation_id: string
+      ruling: 'uphold' | 'require_change' | 'abort'
+      by: string
+      rationale: string
+      upheld_agent?: string
+      next: Next
+    }
+  | { type: 'run.finished'; status: 'passed' | 'failed'; message: string }
+  | { type: 'run.cancelled'; message: string }
+  | AgentEvent
+
+export type RunEventType = RunEvent['type']

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { userError } from '../errors.js'
+
+/**
+ * Marks a run as driven by this process. A lock left by a process that is gone (killed, crashed)
+ * is taken over; a lock held by a live process is a user error, so two processes never append to
+ * one event log.
+ */
+export async function acquireLock(file: string, runId: string): Promise<void> {
+  if (existsSync(file)) {
+    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
+    if (pid && pid !== process.pid && alive(pid)) {
+      throw userError(
+        'RUN_LOCKED',
+        `run ${runId} is being driven by process ${pid}`,
+        'Wait for it to finish, or stop that process first; `macds status` shows the run.',
+      )
+    }
+  }
+  await writeFile(file, `${process.pid}\n`)
+}
+
+export async function releaseLock(file: string): Promise<void> {
+  await rm(file, { force: true })
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
