@@ -83,8 +83,11 @@ export function describeNext(next: Next): string {
       return `→ ${next.stage} passes`
     case 'rerun':
       return `→ ${next.stage} runs again with the feedback`
-    case 'reopen':
-      return `→ re-opens ${next.stage} (loop ${next.loop} of ${next.budget + (next.extra_loop ?? 0)}): ${next.context.summary}`
+    case 'reopen': {
+      const budget = next.budget + (next.extra_loop ?? 0)
+      const loop = budget > 0 ? ` (loop ${next.loop} of ${budget})` : ''
+      return `→ re-opens ${next.stage}${loop}: ${next.context.summary}`
+    }
     case 'escalate': {
       const sides = next.conflict.agents.map((a) => `${a.agent} (${a.authority})`).join(' vs ')
       if (next.arbiter !== 'human')

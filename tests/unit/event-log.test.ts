@@ -121,18 +121,21 @@ describe('EventLog', () => {
     }
   })
 
-  it('surfaces a write error from flush(), also one from a background flush', async () => {
-    if (!existsSync('/dev/full')) return // Linux only: every write to /dev/full fails with ENOSPC
-    const log = await EventLog.open('/dev/full')
-    log.append({ type: 'lost' })
-    await new Promise((r) => setTimeout(r, 50)) // the scheduled flush runs and fails
-    const error = await rejection(log.flush())
-    expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
-    expect(error.message).toContain('/dev/full')
-    log.append({ type: 'also lost' })
-    expect((await rejection(log.flush())).code).toBe('EVENT_LOG_IO')
-    expect((await rejection(log.close())).code).toBe('EVENT_LOG_IO')
-  })
+  // Every write to /dev/full (Linux) fails with ENOSPC.
+  it.runIf(existsSync('/dev/full'))(
+    'surfaces a write error from flush(), also one from a background flush',
+    async () => {
+      const log = await EventLog.open('/dev/full')
+      log.append({ type: 'lost' })
+      await new Promise((r) => setTimeout(r, 50)) // the scheduled flush runs and fails
+      const error = await rejection(log.flush())
+      expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
+      expect(error.message).toContain('/dev/full')
+      log.append({ type: 'also lost' })
+      expect((await rejection(log.flush())).code).toBe('EVENT_LOG_IO')
+      expect((await rejection(log.close())).code).toBe('EVENT_LOG_IO')
+    },
+  )
 })
 
 describe('readEventLog and torn lines', () => {

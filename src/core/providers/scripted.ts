@@ -20,6 +20,12 @@ export function createScriptedProvider(script: Script): ScriptedProvider {
   return {
     name: 'scripted',
     remaining: () => script.steps.filter((_, index) => !used.has(index)),
+    resumeAfter(calls) {
+      for (const call of calls) {
+        const index = script.steps.findIndex((step, i) => !used.has(i) && matches(step, call))
+        if (index >= 0) used.add(index)
+      }
+    },
     async complete(request) {
       const index = script.steps.findIndex((step, i) => !used.has(i) && matches(step, request))
       const step = script.steps[index]
@@ -31,7 +37,7 @@ export function createScriptedProvider(script: Script): ScriptedProvider {
   }
 }
 
-function matches(step: ScriptStep, request: CompletionRequest): boolean {
+function matches(step: ScriptStep, request: Pick<CompletionRequest, 'agent' | 'stage' | 'attempt'>): boolean {
   return (
     step.agent === request.agent &&
     (step.stage === undefined || step.stage === request.stage) &&

@@ -51,6 +51,11 @@ export interface CompletionResult {
 export interface Provider {
   readonly name: 'openai' | 'scripted'
   complete(request: CompletionRequest): Promise<CompletionResult>
+  /**
+   * Told, when a run resumes, which calls the run already made (in order), so that a provider with
+   * state (a script) continues where the interrupted process was.
+   */
+  resumeAfter?(calls: readonly { agent: string; stage: string; attempt: number }[]): void
 }
 
 /** Adds two usages. */

@@ -49,8 +49,10 @@ export async function startRun(
 export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResult> {
   const paths = runPaths(deps.config.root, run_id)
   const { events } = await readEventLog(paths.events)
-  const state = foldEvents(events as unknown as RunEvent[])
+  const runEvents = events as unknown as RunEvent[]
+  const state = foldEvents(runEvents)
   if (state.status === 'passed' || state.status === 'failed') return { run_id, state }
+  deps.provider.resumeAfter?.(completedCalls(runEvents, state))
   const log = await EventLog.open(paths.events)
   const ledger = new BudgetLedger()
   for (const [agent, tokens] of Object.entries(state.tokens)) {
@@ -159,4 +161,21 @@ async function abortAll(
 ): Promise<void> {
   for (const task of tasks.values()) task.controller.abort()
   await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+}
+
+/**
+ * The model calls whose answers the run kept: every answered call, except those of a stage visit
+ * that was in flight when the process stopped (that visit runs again and asks again).
+ */
+function completedCalls(
+  events: RunEvent[],
+  state: RunState,
+): { agent: string; stage: string; attempt: number }[] {
+  const lastStart = new Map<string, number>()
+  events.forEach((e, i) => {
+    if (e.type === 'stage.started') lastStart.set(e.stage, i)
+  })
+  const inFlight = (stage: string, index: number) =>
+    state.stages[stage]?.status === 'running' && index > (lastStart.get(stage) ?? Infinity)
+  return events.flatMap((e, i) => (e.type === 'agent.output_received' && !inFlight(e.stage, i) ? [e] : []))
 }

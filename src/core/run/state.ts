@@ -207,9 +207,17 @@ function applyNext(state: RunState, next: Next): void {
       state.escalations[next.escalation_id] = { ...next, status: 'pending' }
       return
     case 'fail_run':
-      state.status = 'failed'
-      state.message = next.message
-      return
+      return finish(state, 'failed', next.message)
+  }
+}
+
+/** Ends the run; stages that never ran are skipped. */
+function finish(state: RunState, status: 'passed' | 'failed', message: string): void {
+  state.status = status
+  state.message = message
+  for (const [id, stage] of Object.entries(state.stages)) {
+    if (stage.status === 'pending')
+      state.stages[id] = { status: 'skipped', visit: stage.visit, reason: message }
   }
 }
 

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
+import {
+  buildTest,
+  fixtureOutput,
+  passingOutputs,
+  runEvents,
+  runProject,
+  stepsFor,
+} from '../helpers/run-project.js'
+
+const REQUIREMENT = 'Add rate limiting to the login endpoint'
+
+/** A valid review that requests changes: one major comment on the route. */
+function requestChanges(review: Record<string, unknown>) {
+  const [first, ...rest] = review.comments as Record<string, unknown>[]
+  return {
+    ...review,
+    verdict: 'request_changes',
+    summary: 'The limiter is not wired into the route yet.',
+    comments: [
+      { ...first, severity: 'major', message: 'limiter.check() is never called before the password check' },
+      ...rest,
+    ],
+  }
+}
+
+function runIdOf(stdout: string): string {
+  const match = /run (r-\d{8}-\d{6}-[0-9a-f]{4})/.exec(stdout)
+  if (!match?.[1]) throw new Error(`no run id in:\n${stdout}`)
+  return match[1]
+}
+
+describe('macds run', () => {
+  it('runs the whole workflow on a script and passes', async () => {
+    const root = await runProject(stepsFor(await passingOutputs()))
+    const { code, stdout, stderr } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(stderr).toBe('')
+    expect(stdout).toMatch(/final_approval\s+architect\s+#1 passed \(\d+ tokens/)
+    expect(stdout).toMatch(/run r-\S+ passed: every stage passed/)
+    expect(code).toBe(0)
+    const events = await runEvents(root, runIdOf(stdout))
+    const passed = events.filter((e) => e.type === 'stage.passed').map((e) => e.stage)
+    expect(passed.sort()).toEqual(
+      [
+        'architecture',
+        'build_test',
+        'final_approval',
+        'implementation',
+        'infra',
+        'integration',
+        'requirements',
+        'review',
+      ].sort(),
+    )
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
+    expect(
+      events.some(
+        (e) =>
+          e.type === 'effect.recorded' && e.kind === 'changeset' && /^CS_[0-9a-f]{12}$/.test(String(e.name)),
+      ),
+    ).toBe(true)
+  })
+
+  it('prints one JSON event per line and nothing else with --json', async () => {
+    const root = await runProject(stepsFor(await passingOutputs()))
+    const { code, stdout } = await runCli(['run', REQUIREMENT, '--json'], { cwd: root })
+    expect(code).toBe(0)
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; v: number })
+    expect(events[0]).toMatchObject({ type: 'run.started', v: 1, requirement: REQUIREMENT })
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'passed' })
+  })
+
+  it('re-opens implementation when review requests changes, twice, then passes', async () => {
+    const outputs = await passingOutputs()
+    const review = await fixtureOutput('review')
+    const changes = requestChanges(review)
+    const steps = [
+      ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
+      ...stepsFor(outputs, ['implementation', 'implementation', 'implementation']),
+      { agent: 'reviewer', stage: 'review', output: changes },
+      { agent: 'reviewer', stage: 'review', output: changes },
+      { agent: 'reviewer', stage: 'review', output: review },
+      ...stepsFor(outputs, ['build_test', 'build_test', 'build_test', 'integration', 'final_approval']),
+    ]
+    const root = await runProject(steps)
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(stdout).toMatch(
+      /review\s+reviewer\s+#1 failed[\s\S]*→ re-opens implementation \(loop 1 of 3\): The limiter is not wired/,
+    )
+    expect(stdout).toMatch(/→ re-opens implementation \(loop 2 of 3\)/)
+    expect(stdout).toMatch(/review\s+reviewer\s+#3 passed/)
+    expect(code).toBe(0)
+    const events = await runEvents(root, runIdOf(stdout))
+    const started = events.filter((e) => e.type === 'stage.started' && e.stage === 'implementation')
+    expect(started.map((e) => e.visit)).toEqual([1, 2, 3])
+  })
+
+  it('escalates a spent loop budget to the architect and applies the ruling', async () => {
+    const outputs = await passingOutputs()
+    const fail = buildTest('fail')
+    const ruling = {
+      ruling: 'require_change',
+      required_change: {
+        agent: 'implementation',
+        change: 'Call limiter.check() before verifying the password in src/routes/login.ts.',
+      },
+      rationale:
+        'The tests are right: the limiter must guard the route; the implementation has to wire it in.',
+    }
+    const steps = [
+      ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
+      ...stepsFor(outputs, Array(5).fill('implementation')),
+      ...stepsFor(outputs, Array(5).fill('review')),
+      ...Array.from({ length: 4 }, () => ({ agent: 'buildtest', stage: 'build_test', output: fail })),
+      { agent: 'architect', stage: 'escalation', output: ruling },
+      ...stepsFor(outputs, ['build_test', 'integration', 'final_approval']),
+    ]
+    const root = await runProject(steps)
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(stdout).toMatch(/→ re-opens implementation \(loop 3 of 3\)/)
+    expect(stdout).toMatch(/→ escalation e-[0-9a-f]{6} to architect: buildtest \(8\) vs implementation \(5\)/)
+    expect(stdout).toMatch(
+      /escalation e-\S+ ruled by architect: require_change[\s\S]*→ re-opens implementation \(loop 3 of 4\): Call limiter\.check\(\)/,
+    )
+    expect(stdout).toMatch(/build_test\s+buildtest\s+#5 passed/)
+    expect(code).toBe(0)
+    const events = await runEvents(root, runIdOf(stdout))
+    const ruled = events.find((e) => e.type === 'escalation.ruled')
+    expect(ruled).toMatchObject({
+      by: 'architect',
+      ruling: 'require_change',
+      next: { kind: 'reopen', stage: 'implementation' },
+    })
+  })
+
+  it('fails with exit 1 and leaves the rest skipped when an agent cannot answer', async () => {
+    const outputs = await passingOutputs()
+    const root = await runProject(stepsFor(outputs, ['requirements']))
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(code).toBe(1)
+    expect(stdout).toMatch(
+      /architecture\s+architect\s+#1 failed: architect could not complete architecture: the script script\.yaml has no step left for architect/,
+    )
+    const status = await runCli(['status', '--json'], { cwd: root })
+    const [run] = (
+      JSON.parse(status.stdout) as { runs: { status: string; stages: { id: string; status: string }[] }[] }
+    ).runs
+    expect(run?.status).toBe('failed')
+    expect(run?.stages.find((s) => s.id === 'final_approval')?.status).toBe('skipped')
+  })
+})
