@@ -47,7 +47,7 @@ export async function setUpRun(cwd: string, choice: { provider?: string; script?
       await stateDir(config.root, 'runs')
       const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)
       const workspace = recordingWorkspace()
-      return { config, agents, contracts, provider, workspace, prompts, listeners, signal, wait }
+      return { config, agents, contracts, provider, workspace, prompts, redact, listeners, signal, wait }
     },
   }
 }

@@ -1,3 +1,5 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
 import {
@@ -6,6 +8,7 @@ import {
   passingOutputs,
   runEvents,
   runProject,
+  STAGE_AGENTS,
   stepsFor,
 } from '../helpers/run-project.js'
 
@@ -60,6 +63,30 @@ describe('macds run', () => {
           e.type === 'effect.recorded' && e.kind === 'changeset' && /^CS_[0-9a-f]{12}$/.test(String(e.name)),
       ),
     ).toBe(true)
+  })
+
+  it('writes no secret to the event log, the prompts or the screen', async () => {
+    const root = await runProject(stepsFor(await passingOutputs()))
+    const secret = 'sk-proj-0123456789abcdefghijKLMN'
+    const envSecret = 'hunter2-is-not-a-good-password'
+    const requirement = `${REQUIREMENT}; the staging key is ${secret} and ${envSecret}`
+    const { code, stdout } = await runCli(['run', requirement, '--json'], {
+      cwd: root,
+      env: { DEPLOY_PASSWORD: envSecret },
+    })
+    expect(code).toBe(0)
+    expect(stdout).not.toContain(secret)
+    expect(stdout).not.toContain(envSecret)
+    const files = await readdir(join(root, '.macds'), { recursive: true, withFileTypes: true })
+    const texts = await Promise.all(
+      files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name), 'utf8')),
+    )
+    expect(texts.length).toBeGreaterThan(5)
+    for (const text of texts) {
+      expect(text).not.toContain(secret)
+      expect(text).not.toContain(envSecret)
+    }
+    expect(texts.join('\n')).toContain('[REDACTED]')
   })
 
   it('prints one JSON event per line and nothing else with --json', async () => {
@@ -135,6 +162,59 @@ describe('macds run', () => {
       ruling: 'require_change',
       next: { kind: 'reopen', stage: 'implementation' },
     })
+  })
+
+  it('re-opens architecture when final approval names unmet criteria', async () => {
+    const outputs = await passingOutputs()
+    const approval = await fixtureOutput('final_approval')
+    const met = approval.requirements_met as { met: boolean }[]
+    const rejection = {
+      ...approval,
+      decision: 'reject',
+      summary: 'REQ-1 is not met: the limits are hard-coded.',
+      requirements_met: met.map((r, i) => (i === 0 ? { ...r, met: false } : r)),
+      required_changes: ['Read LOGIN_MAX_ATTEMPTS and LOGIN_WINDOW_SECONDS from configuration'],
+    }
+    const all = Object.keys(STAGE_AGENTS)
+    const steps = [
+      ...stepsFor(
+        outputs,
+        all.filter((s) => s !== 'final_approval'),
+      ),
+      { agent: 'architect', stage: 'final_approval', output: rejection },
+      ...stepsFor(
+        outputs,
+        all.filter((s) => s !== 'requirements'),
+      ),
+    ]
+    const root = await runProject(steps)
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(stdout).toMatch(
+      /final_approval\s+architect\s+#1 failed[\s\S]*→ re-opens architecture \(loop 1 of 3\): REQ-1 is not met/,
+    )
+    expect(stdout).toMatch(/final_approval\s+architect\s+#2 passed/)
+    expect(code).toBe(0)
+    const prompts = join(root, '.macds', 'prompts', runIdOf(stdout))
+    const second = (await readdir(prompts)).find((f) => f.startsWith('architecture-v2-')) ?? ''
+    expect(await readFile(join(prompts, second), 'utf8')).toContain(
+      'Read LOGIN_MAX_ATTEMPTS and LOGIN_WINDOW_SECONDS',
+    )
+  })
+
+  it('refuses a workflow naming an unknown agent before anything runs, exit 2', async () => {
+    const root = await runProject([], async (dir) => {
+      const stages = '  stages:\n    - { id: plan, agent: planner, contract: architecture }\n'
+      await writeFile(
+        join(dir, 'macds.yaml'),
+        `version: 1\nprovider: scripted\nscript: script.yaml\nworkflow:\n${stages}`,
+      )
+    })
+    const { code, stderr } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(code).toBe(2)
+    expect(stderr).toMatch(
+      /the workflow cannot run:\n +macds\.yaml \/workflow\/stages\/0\/agent: stage 'plan' names an unknown agent 'planner'/,
+    )
+    expect(stderr).toContain('Known agents: architect, buildtest')
   })
 
   it('fails with exit 1 and leaves the rest skipped when an agent cannot answer', async () => {

@@ -167,4 +167,51 @@ describe('macds.yaml', () => {
     expect(error.message).toMatch(/macds\.yaml:4:3 .*max_retry/)
     expect(error.message).toContain('> 1 | provider: opneai')
   })
+
+  it('replaces the workflow and reports its graph problems at their lines', async () => {
+    const root = await tempDir()
+    const workflow = `workflow:
+  concurrency: 2
+  stages:
+    - { id: plan, agent: architect }
+    - { id: build, agent: implementation, depends_on: [plan, test] }
+    - { id: test, agent: buildtest, depends_on: [build], pass_when: "output.verdict = 'pass'" }
+    - { id: ship, agent: integrator, depends_on: [test], on_failure: { reopen: nowhere } }
+`
+    await writeFile(join(root, 'macds.yaml'), workflow)
+    const error = await rejection(loadConfig(root))
+    expect(error.code).toBe('CONFIG_INVALID')
+    expect(error.message).toMatch(/macds\.yaml:5:\d+ +stage 'build' is part of a dependency cycle/)
+    expect(error.message).toMatch(/macds\.yaml:6:\d+ +stage 'test' is part of a dependency cycle/)
+    expect(error.message).toMatch(/macds\.yaml:6:\d+ +pass_when of stage 'test' is not a valid condition/)
+    expect(error.message).toMatch(/macds\.yaml:7:\d+ +stage 'ship' is unreachable: it waits for 'test'/)
+    expect(error.message).toMatch(/stage 'ship' re-opens 'nowhere', which is not upstream of it/)
+
+    await writeFile(
+      join(root, 'macds.yaml'),
+      'workflow:\n  concurrency: 3\n  stages:\n    - { id: plan, agent: architect }\n    - { id: build, agent: implementation, contract: implementation, depends_on: [plan], on_failure: { reopen: plan } }\n',
+    )
+    const config = await loadConfig(root)
+    expect(config.workflow).toEqual({
+      concurrency: 3,
+      stages: [
+        {
+          id: 'plan',
+          agent: 'architect',
+          contract: 'plan',
+          depends_on: [],
+          pass_when: undefined,
+          on_failure: undefined,
+        },
+        {
+          id: 'build',
+          agent: 'implementation',
+          contract: 'implementation',
+          depends_on: ['plan'],
+          pass_when: undefined,
+          on_failure: { reopen: 'plan', budget: 3 },
+        },
+      ],
+    })
+  })
 })

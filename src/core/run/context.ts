@@ -4,6 +4,7 @@ import type { AgentDefinition } from '../agents/types.js'
 import type { ProjectConfig } from '../config/load.js'
 import type { ContractRegistry } from '../contracts/registry.js'
 import type { Provider } from '../providers/types.js'
+import type { Redactor } from '../secrets.js'
 import type { EventLog, LoggedEvent } from './event-log.js'
 import type { RunEvent } from './events.js'
 import { applyEvent, type RunState } from './state.js'
@@ -26,6 +27,8 @@ export interface RunDeps {
   provider: Provider
   workspace: Workspace
   prompts?: PromptStore
+  /** Masks secrets in every line of the event log. */
+  redact?: Redactor
   listeners?: RunListener[]
   signal?: AbortSignal
   /** Wait for people at gates and escalations (true), or stop there with status awaiting_human. */

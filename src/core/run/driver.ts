@@ -25,7 +25,7 @@ export async function startRun(
   run_id = newRunId(),
 ): Promise<RunResult> {
   const paths = runPaths(deps.config.root, run_id)
-  const log = await EventLog.open(paths.events)
+  const log = await EventLog.open(paths.events, { redact: deps.redact })
   const started = {
     type: 'run.started' as const,
     run_id,
@@ -53,7 +53,7 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
   const state = foldEvents(runEvents)
   if (state.status === 'passed' || state.status === 'failed') return { run_id, state }
   deps.provider.resumeAfter?.(completedCalls(runEvents, state))
-  const log = await EventLog.open(paths.events)
+  const log = await EventLog.open(paths.events, { redact: deps.redact })
   const ledger = new BudgetLedger()
   for (const [agent, tokens] of Object.entries(state.tokens)) {
     ledger.charge(agent, 'earlier', { prompt_tokens: tokens, completion_tokens: 0 }, 0)

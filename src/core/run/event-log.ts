@@ -35,7 +35,12 @@ export class EventLog {
   private tsMs = Number.NaN
   private tsText = ''
 
-  private constructor(file: string, handle: FileHandle, lastSeq: number) {
+  private constructor(
+    file: string,
+    handle: FileHandle,
+    lastSeq: number,
+    private readonly redact: ((line: string) => string) | undefined,
+  ) {
     this.file = file
     this.handle = handle
     this.seq = lastSeq
@@ -47,7 +52,7 @@ export class EventLog {
    * a crash is cut off, so that the next append starts on a clean line. A log damaged in the middle is
    * refused with EVENT_LOG_CORRUPT rather than appended to.
    */
-  static async open(file: string): Promise<EventLog> {
+  static async open(file: string, options: { redact?: (line: string) => string } = {}): Promise<EventLog> {
     let handle: FileHandle
     try {
       await mkdir(dirname(file), { recursive: true })
@@ -59,7 +64,7 @@ export class EventLog {
     try {
       const end = await scanEventLogEnd(handle, file)
       if (end.validBytes < end.bytes) await handle.truncate(end.validBytes)
-      return new EventLog(file, handle, end.lastSeq)
+      return new EventLog(file, handle, end.lastSeq, options.redact)
     } catch (error) {
       await handle.close()
       throw ioError('open', file, error)
@@ -95,6 +100,7 @@ export class EventLog {
     let line: string
     try {
       line = JSON.stringify(logged)
+      if (this.redact) line = this.redact(line)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       throw new MacdsError('EVENT_NOT_SERIALIZABLE', `The event "${event.type}" is not JSON: ${message}`, {
