@@ -37,6 +37,7 @@ export async function driveFromCli(
     }
     return 3
   } finally {
+    await setup.close()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }

@@ -64,6 +64,16 @@ export function plainReporter(out: Writable, redact: Redactor): RunListener {
         return line(
           `  escalation ${event.escalation_id} ruled by ${event.by}: ${event.ruling}${event.upheld_agent ? ` ${event.upheld_agent}` : ''} (${event.rationale})\n    ${describeNext(event.next)}`,
         )
+      case 'contract.invalid': {
+        const [first] = event.issues
+        const where = first ? ` (${first.line}:${first.col} ${first.message})` : ''
+        const kept = event.in_force
+          ? `version ${event.in_force} stays in force`
+          : 'no valid version is in force'
+        return line(`  contract ${event.name} is invalid${where}; ${kept}`)
+      }
+      case 'contract.reloaded':
+        return line(`  contract ${event.name} reloaded: ${event.previous_version} → ${event.version}`)
       case 'run.finished':
         return line(
           `run ${state.run_id} ${event.status}: ${event.message} (${totalTokens(state)} tokens, $${state.cost_usd.toFixed(4)})`,

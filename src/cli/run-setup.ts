@@ -19,6 +19,8 @@ export interface Setup {
   script: string | undefined
   redact: Redactor
   deps: (runId: string, listeners: RunListener[], signal: AbortSignal, wait: boolean) => Promise<RunDeps>
+  /** Stops watching the contracts. */
+  close: () => Promise<void>
 }
 
 /**
@@ -33,7 +35,10 @@ export async function setUpRun(cwd: string, choice: { provider?: string; script?
     const list = problems.map((p) => `  macds.yaml /workflow${p.pointer}: ${p.message}`).join('\n')
     throw userError('WORKFLOW_INVALID', `the workflow cannot run:\n${list}`, problems[0]?.hint)
   }
+  // Watched for the whole run: a valid edit applies to the next stage, an invalid one leaves the last
+  // valid version in force.
   const contracts = await ContractRegistry.load(config.paths.contracts)
+  await contracts.watch()
   const script = choice.script === undefined ? config.script : resolve(cwd, choice.script)
   const provider = await createProvider(config, { provider: choice.provider, script })
   const key = config.openai.api_key_env === undefined ? undefined : process.env[config.openai.api_key_env]
@@ -49,5 +54,6 @@ export async function setUpRun(cwd: string, choice: { provider?: string; script?
       const workspace = recordingWorkspace()
       return { config, agents, contracts, provider, workspace, prompts, redact, listeners, signal, wait }
     },
+    close: () => contracts.close(),
   }
 }

@@ -9,7 +9,15 @@ for (const n of [7, 100, 1000]) {
   const e = await benchEngineRun(join(dir, `e${n}`), chain(n), { runs })
   const l = await benchLangGraph(chain(n), { runs })
   const b = await benchBare(chain(n), runs)
-  console.log(n, 'engine', (e.ms * 1000 / n).toFixed(1), 'lg', (l.ms * 1000 / n).toFixed(1), 'bare', (b.ms * 1000 / n).toFixed(3))
+  console.log(
+    n,
+    'engine',
+    ((e.ms * 1000) / n).toFixed(1),
+    'lg',
+    ((l.ms * 1000) / n).toFixed(1),
+    'bare',
+    ((b.ms * 1000) / n).toFixed(3),
+  )
 }
 const f = await benchEngineRun(join(dir, 'f'), fanOut(50), { runs: 7, concurrency: 64, delayMs: 10 })
 const lf = await benchLangGraph(fanOut(50), { runs: 7, delayMs: 10 })

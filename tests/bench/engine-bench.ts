@@ -107,7 +107,8 @@ let runs = 0
 export async function runToEnd(deps: RunDeps): Promise<string> {
   const runId = `bench-${process.pid}-${++runs}`
   const { state } = await startRun('benchmark the run engine', OPTIONS, deps, runId)
-  if (state.status !== 'passed') throw new Error(`the benchmark run ${runId} ended ${state.status}: ${state.message}`)
+  if (state.status !== 'passed')
+    throw new Error(`the benchmark run ${runId} ended ${state.status}: ${state.message}`)
   return runId
 }
 

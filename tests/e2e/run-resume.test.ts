@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { readdir } from 'node:fs/promises'
+import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from '../helpers/cli.js'
@@ -71,6 +71,22 @@ describe('kill -9 and resume', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run.cancelled' })
     const resumed = await runCli(['resume', runId], { cwd: root })
     expect(resumed.code, resumed.stdout).toBe(0)
+  })
+
+  it('keeps the last valid contract in force when a contract file breaks mid-run', async () => {
+    const root = await runProject(stepsFor(await passingOutputs(), undefined, { delay_ms: 150 }))
+    const run = spawnCli(['run', REQUIREMENT], { cwd: root })
+    await waitFor(
+      () => (/requirements\s+product\s+#1 started/.test(run.output()) ? true : undefined),
+      10_000,
+      'start',
+    )
+    await writeFile(join(root, 'contracts', 'review.yaml'), 'name: review\nversion: [broken\n')
+    expect(await run.exit).toBe(0)
+    expect(run.output()).toMatch(/review\s+reviewer\s+#1 passed/)
+    const runId = /run (r-\S+):/.exec(run.output())?.[1] ?? ''
+    const invalid = (await runEvents(root, runId)).find((e) => e.type === 'contract.invalid')
+    expect(invalid).toMatchObject({ name: 'review', in_force: '1.0.0' })
   })
 
   it('refuses to resume a run another live process drives', async () => {

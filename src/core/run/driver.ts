@@ -65,9 +65,12 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
 
 async function drive(run: RunContext, lockFile: string): Promise<RunResult> {
   await acquireLock(lockFile, run.state.run_id)
+  // Contract edits during the run are part of its record (an invalid edit leaves the last valid version in force).
+  const unsubscribe = run.contracts.subscribe((event) => record(run, event))
   try {
     await loop(run)
   } finally {
+    unsubscribe()
     await run.log.flush({ durable: true }).catch(() => {})
     await run.log.close().catch(() => {})
     await releaseLock(lockFile)

@@ -1,4 +1,5 @@
 import type { AgentEvent, FailureReason } from '../agents/events.js'
+import type { ContractEvent } from '../contracts/registry.js'
 import type { Violation } from '../contracts/types.js'
 import type { Workflow } from '../workflow/types.js'
 
@@ -127,5 +128,6 @@ export type RunEvent =
   | { type: 'run.finished'; status: 'passed' | 'failed'; message: string }
   | { type: 'run.cancelled'; message: string }
   | AgentEvent
+  | ContractEvent
 
 export type RunEventType = RunEvent['type']

@@ -109,6 +109,10 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case 'agent.repaired':
     case 'agent.accepted':
     case 'agent.failed':
+    case 'contract.loaded':
+    case 'contract.reloaded':
+    case 'contract.invalid':
+    case 'contract.removed':
       return
     case 'run.resumed':
       // A stage that was in flight when the process stopped runs again.

@@ -1,0 +1,252 @@
+import { BudgetLedger } from '../../../src/core/agents/budget.js'
+import { sleep } from '../../../src/core/sleep.js'
+import { readAnswers } from '../../../src/core/run/answers.js'
+import { type RunContext, type RunDeps, record } from '../../../src/core/run/context.js'
+import { applyAnswers, arbitrate } from '../../../src/core/run/decisions.js'
+import { EventLog, readEventLog } from '../../../src/core/run/event-log.js'
+import type { RunEvent, RunOptions } from '../../../src/core/run/events.js'
+import { newRunId } from '../../../src/core/run/ids.js'
+import { acquireLock, releaseLock } from '../../../src/core/run/lock.js'
+import { runPaths } from '../../../src/core/run/paths.js'
+import { runStage } from './stage-task.js'
+import { foldEvents, humanDecisions, initialState, type RunState } from '../../../src/core/run/state.js'
+
+/** How a run ended (or stopped, waiting for a person). */
+export interface RunResult {
+  run_id: string
+  state: RunState
+}
+
+/** Starts a run of the configured workflow for a one-line requirement. */
+export async function startRun(
+  requirement: string,
+  options: RunOptions,
+  deps: RunDeps,
+  run_id = newRunId(),
+): Promise<RunResult> {
+  const paths = runPaths(deps.config.root, run_id)
+  const log = await EventLog.open(paths.events, { redact: deps.redact })
+  const started = {
+    type: 'run.started' as const,
+    run_id,
+    requirement,
+    root: deps.config.root,
+    workflow: deps.config.workflow,
+    options,
+  }
+  const state = initialState(started)
+  const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
+  log.append(started)
+  for (const listener of deps.listeners ?? [])
+    listener({ ...started, v: 1, seq: 1, ts: new Date().toISOString() }, state)
+  return drive(run, paths.lock)
+}
+
+/**
+ * Continues a run from its event log: passed stages stay passed, a stage that was in flight runs
+ * again, pending gates and escalations are asked again. A finished run is returned as it is.
+ */
+export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResult> {
+  const paths = runPaths(deps.config.root, run_id)
+  const { events } = await readEventLog(paths.events)
+  const runEvents = events as unknown as RunEvent[]
+  const state = foldEvents(runEvents)
+  if (state.status === 'passed' || state.status === 'failed') return { run_id, state }
+  deps.provider.resumeAfter?.(completedCalls(runEvents, state))
+  const log = await EventLog.open(paths.events, { redact: deps.redact })
+  const ledger = new BudgetLedger()
+  for (const [agent, tokens] of Object.entries(state.tokens)) {
+    ledger.charge(agent, 'earlier', { prompt_tokens: tokens, completion_tokens: 0 }, 0)
+  }
+  const run: RunContext = { ...deps, state, log, ledger, answersDir: paths.answers }
+  record(run, { type: 'run.resumed', run_id })
+  return drive(run, paths.lock)
+}
+
+async function drive(run: RunContext, lockFile: string): Promise<RunResult> {
+  await acquireLock(lockFile, run.state.run_id)
+  try {
+    await loop(run)
+  } finally {
+    await run.log.flush({ durable: true }).catch(() => {})
+    await run.log.close().catch(() => {})
+    await releaseLock(lockFile)
+  }
+  return { run_id: run.state.run_id, state: run.state }
+}
+
+/** Starts what is ready, waits for something to finish or for a person, until the run ends. */
+const FIX = new Set((process.env.FIX ?? '').split(','))
+
+async function loop(run: RunContext): Promise<void> {
+  const tasks = new Map<string, { promise: Promise<void>; controller: AbortController }>()
+  const stop = new AbortController()
+  const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal
+  const interrupted = () => run.signal?.aborted === true
+  let poll: Promise<void> | undefined
+  const finished: string[] = []
+  const onceAborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  )
+  const index = readyIndex(run)
+  const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
+    const controller = new AbortController()
+    const taskSignal = FIX.has('any') ? signal : AbortSignal.any([signal, controller.signal])
+    const promise = work(taskSignal).finally(() => {
+      tasks.delete(key)
+      finished.push(key)
+    })
+    tasks.set(key, { promise, controller })
+  }
+  try {
+    for (;;) {
+      if (interrupted()) return await cancel(run, tasks)
+      if (run.state.status === 'failed' || run.state.status === 'passed') return await abortAll(tasks)
+      for (const escalation of Object.values(run.state.escalations)) {
+        const key = `escalation:${escalation.escalation_id}`
+        if (escalation.status === 'pending' && escalation.arbiter !== 'human' && !tasks.has(key)) {
+          start(key, (s) => arbitrate(run, escalation, s))
+        }
+      }
+      if (FIX.has('ready')) startReadyIndexed(run, tasks, start, index, finished.splice(0))
+      else startReady(run, tasks, start)
+      if (tasks.size === 0 && finishIfDone(run)) return
+      const waiting = humanDecisions(run.state).length > 0
+      if (tasks.size === 0 && waiting && !run.wait) {
+        run.state.status = 'awaiting_human'
+        return
+      }
+      if (tasks.size === 0 && !waiting) {
+        record(run, { type: 'run.finished', status: 'failed', message: 'no stage can run' })
+        return
+      }
+      if (waiting && !poll) poll = pollAnswers(run, signal).finally(() => (poll = undefined))
+      const aborted = FIX.has('listener')
+        ? onceAborted
+        : new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+      await Promise.race([...[...tasks.values()].map((t) => t.promise), ...(poll ? [poll] : []), aborted])
+    }
+  } finally {
+    stop.abort()
+  }
+}
+
+interface ReadyIndex {
+  dependents: Map<string, string[]>
+  candidates: Set<string>
+  specs: Map<string, RunState['workflow']['stages'][number]>
+  running: number
+}
+
+function readyIndex(run: RunContext): ReadyIndex {
+  const dependents = new Map<string, string[]>()
+  const specs = new Map<string, RunState['workflow']['stages'][number]>()
+  for (const spec of run.state.workflow.stages) {
+    specs.set(spec.id, spec)
+    for (const d of spec.depends_on) {
+      const list = dependents.get(d)
+      if (list) list.push(spec.id)
+      else dependents.set(d, [spec.id])
+    }
+  }
+  return { dependents, specs, candidates: new Set(specs.keys()), running: 0 }
+}
+
+/** Only stages that may have become ready are looked at: dependents of finished stages (and themselves). */
+function startReadyIndexed(
+  run: RunContext,
+  tasks: Map<string, unknown>,
+  start: (key: string, work: (signal: AbortSignal) => Promise<void>) => void,
+  index: ReadyIndex,
+  finished: string[],
+): void {
+  const { state } = run
+  for (const key of finished) {
+    if (!key.startsWith('stage:')) {
+      for (const id of index.specs.keys()) index.candidates.add(id)
+      continue
+    }
+    index.running--
+    const id = key.slice(6)
+    index.candidates.add(id)
+    for (const d of index.dependents.get(id) ?? []) index.candidates.add(d)
+  }
+  for (const id of index.candidates) {
+    if (index.running >= state.workflow.concurrency) return
+    const spec = index.specs.get(id)
+    const stage = state.stages[id]
+    if (!spec || stage?.status !== 'pending' || tasks.has(`stage:${id}`)) {
+      index.candidates.delete(id)
+      continue
+    }
+    if (!spec.depends_on.every((d) => state.stages[d]?.status === 'passed')) {
+      index.candidates.delete(id)
+      continue
+    }
+    for (const e in state.escalations) if (state.escalations[e]?.status === 'pending') return
+    index.candidates.delete(id)
+    index.running++
+    start(`stage:${id}`, (signal) => runStage(run, spec, stage.visit + 1, signal))
+  }
+}
+
+function startReady(
+  run: RunContext,
+  tasks: Map<string, unknown>,
+  start: (key: string, work: (signal: AbortSignal) => Promise<void>) => void,
+): void {
+  const { state } = run
+  for (const spec of state.workflow.stages) {
+    const running = [...tasks.keys()].filter((k) => k.startsWith('stage:')).length
+    if (running >= state.workflow.concurrency) return
+    const stage = state.stages[spec.id]
+    if (stage?.status !== 'pending' || tasks.has(`stage:${spec.id}`)) continue
+    if (!spec.depends_on.every((d) => state.stages[d]?.status === 'passed')) continue
+    if (Object.values(state.escalations).some((e) => e.status === 'pending')) return
+    start(`stage:${spec.id}`, (signal) => runStage(run, spec, stage.visit + 1, signal))
+  }
+}
+
+function finishIfDone(run: RunContext): boolean {
+  const stages = Object.values(run.state.stages)
+  if (!stages.every((s) => s.status === 'passed')) return false
+  record(run, { type: 'run.finished', status: 'passed', message: 'every stage passed' })
+  return true
+}
+
+/** Waits until a person's answer to a pending decision has been applied. */
+async function pollAnswers(run: RunContext, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    if (applyAnswers(run, await readAnswers(run.answersDir))) return
+    await sleep(run.pollMs ?? 100, signal).catch(() => {})
+  }
+}
+
+async function cancel(run: RunContext, tasks: Map<string, { promise: Promise<void> }>): Promise<void> {
+  await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+  record(run, { type: 'run.cancelled', message: 'the run was interrupted; `macds resume` continues it' })
+}
+
+async function abortAll(
+  tasks: Map<string, { promise: Promise<void>; controller: AbortController }>,
+): Promise<void> {
+  for (const task of tasks.values()) task.controller.abort()
+  await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+}
+
+/**
+ * The model calls whose answers the run kept: every answered call, except those of a stage visit
+ * that was in flight when the process stopped (that visit runs again and asks again).
+ */
+function completedCalls(
+  events: RunEvent[],
+  state: RunState,
+): { agent: string; stage: string; attempt: number }[] {
+  const lastStart = new Map<string, number>()
+  events.forEach((e, i) => {
+    if (e.type === 'stage.started') lastStart.set(e.stage, i)
+  })
+  const inFlight = (stage: string, index: number) =>
+    state.stages[stage]?.status === 'running' && index > (lastStart.get(stage) ?? Infinity)
+  return events.flatMap((e, i) => (e.type === 'agent.output_received' && !inFlight(e.stage, i) ? [e] : []))
+}

@@ -1,0 +1,237 @@
+import { basename } from 'node:path'
+import { modelOf } from '../../../src/core/agents/load.js'
+import { runAgent } from '../../../src/core/agents/runtime.js'
+import { compileCondition } from '../../../src/core/contracts/cel.js'
+import type { StageSpec } from '../../../src/core/workflow/types.js'
+import { agentOf, record, type RunContext } from '../../../src/core/run/context.js'
+import type { Next } from '../../../src/core/run/events.js'
+import { gatePolicy } from '../../../src/core/run/gate-policy.js'
+import { decisionId } from '../../../src/core/run/ids.js'
+import { buildInput, type InputFacts } from '../../../src/core/run/inputs.js'
+import { conflictOf, reviewRejectedTwice, routeFailure } from '../../../src/core/run/routing.js'
+import type { ChangeSet } from '../../../src/core/run/workspace.js'
+
+type Json = Record<string, unknown>
+
+const FIX = new Set((process.env.FIX ?? '').split(','))
+const byContract = new WeakMap<readonly StageSpec[], Map<string, string[]>>()
+function contractStages(stages: readonly StageSpec[]): Map<string, string[]> {
+  let map = byContract.get(stages)
+  if (!map) {
+    map = new Map()
+    for (const s of stages) map.set(s.contract, [...(map.get(s.contract) ?? []), s.id])
+    byContract.set(stages, map)
+  }
+  return map
+}
+
+/** Contracts whose input takes a `failure_context`; other stages get the failure as prompt feedback. */
+const TAKES_CONTEXT = new Set(['architecture', 'implementation'])
+
+/**
+ * Runs one visit of a stage: assembles its input, asks its agent, records the effects of the
+ * accepted output, judges it (conflicts, pass_when, the failure route) and passes it through the
+ * gate policy. Every outcome is one event; a result that arrives after the stage was re-opened is
+ * discarded.
+ */
+export async function runStage(
+  run: RunContext,
+  spec: StageSpec,
+  visit: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const agent = agentOf(run, spec.agent)
+  record(run, { type: 'stage.started', stage: spec.id, agent: agent.id, visit })
+  if (!FIX.has('flush')) await run.log.flush()
+  const current = () => {
+    const s = run.state.stages[spec.id]
+    return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
+  }
+  const facts = await inputFacts(run, spec)
+  const context = run.state.contexts[spec.id]
+  const feedback = [...(run.state.feedback[spec.id] ?? [])]
+  if (context && !TAKES_CONTEXT.has(spec.contract))
+    feedback.push(`${context.source_stage}: ${context.summary}`)
+  const outcome = await runAgent(
+    {
+      agent,
+      contract: run.contracts.require(spec.contract),
+      stage: spec.id,
+      visit,
+      input: buildInput(spec.contract, {
+        ...facts,
+        context: TAKES_CONTEXT.has(spec.contract) ? context : undefined,
+      }),
+      model: modelOf(agent, run.config),
+      context: { feedback },
+    },
+    {
+      provider: run.provider,
+      ledger: run.ledger,
+      prompts: run.prompts,
+      signal,
+      emit: (event) => {
+        if (current()) record(run, event)
+      },
+    },
+  )
+  if (!current()) {
+    if (run.state.status === 'running') record(run, { type: 'stage.discarded', stage: spec.id, visit })
+    return
+  }
+  const base = { stage: spec.id, agent: agent.id, visit }
+  if (!outcome.ok) {
+    if (outcome.reason === 'cancelled') return
+    const message = `${agent.id} could not complete ${spec.id}: ${outcome.message}`
+    const next: Next = { kind: 'fail_run', message }
+    record(run, {
+      type: 'stage.failed',
+      ...base,
+      reason: outcome.reason,
+      message,
+      violations: outcome.violations,
+      next,
+    })
+    return
+  }
+  const output = outcome.output as Json
+  await recordEffects(run, spec, output)
+  const judged = judge(run, spec, output, facts)
+  if (judged) {
+    record(run, {
+      type: 'stage.failed',
+      ...base,
+      reason: 'verdict',
+      message: judged.message,
+      output,
+      next: judged.next,
+      ...judged.extra,
+    })
+    return
+  }
+  const decision = gatePolicy(agent, run.state.options.approve)
+  if (decision === 'approve') record(run, { type: 'stage.passed', ...base, output })
+  else if (decision === 'reject') {
+    const message = `the output of ${agent.id} for ${spec.id} needs approval, and --approve reject refuses it`
+    record(run, {
+      type: 'stage.failed',
+      ...base,
+      reason: 'gate_rejected',
+      message,
+      output,
+      next: { kind: 'fail_run', message },
+    })
+  } else {
+    const summary = String(output.summary ?? output.intent ?? `${spec.id} output`)
+    record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary })
+  }
+}
+
+/** Why an accepted output does not let the run go on, and what follows; undefined when it passes. */
+function judge(
+  run: RunContext,
+  spec: StageSpec,
+  output: Json,
+  facts: InputFacts,
+): { message: string; next: Next; extra?: { rejected_changeset: string } } | undefined {
+  const ranked = run.agents.map((a) => ({ id: a.id, authority: a.authority }))
+  const conflict = conflictOf(run.state, spec, output, ranked)
+  if (conflict?.kind === 'escalate') return { message: conflict.conflict.topic, next: conflict }
+  if (passes(spec, output)) return undefined
+  const message = `${spec.id} did not pass (${spec.pass_when})`
+  const changeset = facts.changesets.find((c) => c.stage === 'implementation')
+  if (spec.contract === 'review' && output.verdict === 'reject' && changeset) {
+    const extra = { rejected_changeset: changeset.id }
+    if ((run.state.rejected[changeset.id] ?? 0) >= 1) {
+      const implementer =
+        run.state.workflow.stages.find((s) => s.id === changeset.stage)?.agent ?? 'implementation'
+      return { message, next: reviewRejectedTwice(spec, output, changeset.id, implementer, ranked), extra }
+    }
+    return { message, next: routeFailure(run.state, spec, output, ranked), extra }
+  }
+  return { message, next: routeFailure(run.state, spec, output, ranked) }
+}
+
+const conditions = new Map<string, ((context: Json) => unknown) | undefined>()
+
+/** Whether an accepted output passes its stage; pass_when was checked when the workflow was loaded. */
+function passes(spec: StageSpec, output: Json): boolean {
+  if (spec.pass_when === undefined) return true
+  if (!conditions.has(spec.pass_when)) {
+    const compiled = compileCondition(spec.pass_when, 'output')
+    conditions.set(spec.pass_when, compiled.ok ? compiled.condition.evaluate : undefined)
+  }
+  return conditions.get(spec.pass_when)?.({ input: {}, output }) === true
+}
+
+/** Records the ChangeSet and the owned artifacts of an output, after flushing the log (effects are irreversible). */
+async function recordEffects(run: RunContext, spec: StageSpec, output: Json): Promise<void> {
+  const agent = agentOf(run, spec.agent)
+  if (!FIX.has('flush') || output.changeset || output.artifacts) await run.log.flush()
+  const changeset = output.changeset as ChangeSet | undefined
+  if (changeset) {
+    const applied = await run.workspace.applyChangeSet(changeset)
+    record(run, {
+      type: 'effect.recorded',
+      stage: spec.id,
+      agent: agent.id,
+      kind: 'changeset',
+      name: applied.id,
+      detail: changeset.intent,
+      commit: applied.commit,
+      diff: applied.diff,
+    })
+  }
+  const artifacts = (output.artifacts ?? {}) as Record<string, string>
+  for (const [name, content] of Object.entries(artifacts)) {
+    const owned = (agent.permissions.artifacts as string[]).includes(name)
+    if (owned) await run.workspace.writeArtifact(name, content)
+    const detail = owned ? `${content.length} characters` : `refused: ${agent.id} does not own ${name}`
+    record(run, { type: 'effect.recorded', stage: spec.id, agent: agent.id, kind: 'artifact', name, detail })
+  }
+}
+
+/** What a stage's input is built from: upstream outputs by contract, the run's ChangeSets, pipeline and branches. */
+async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts> {
+  const { state } = run
+  const outputs: Record<string, unknown> = {}
+  if (FIX.has('facts')) {
+    // the stages that have an output, in workflow order (contract index built once per workflow)
+    for (const [contract, stages] of contractStages(state.workflow.stages)) {
+      for (let i = stages.length - 1; i >= 0; i--) {
+        const out = state.outputs[stages[i] as string]
+        if (out !== undefined) {
+          outputs[contract] = out
+          break
+        }
+      }
+    }
+  } else {
+    for (const stage of state.workflow.stages) {
+      if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
+    }
+  }
+  const changesets = Object.entries(state.changesets).map(([stage, c]) => ({
+    stage,
+    id: c.id,
+    intent: c.intent,
+    changeset: (state.outputs[stage] as { changeset: ChangeSet }).changeset,
+  }))
+  const implementation = changesets.find((c) => c.stage === 'implementation') ?? changesets[0]
+  return {
+    run_id: state.run_id,
+    requirement: state.requirement,
+    repository: basename(state.root),
+    outputs,
+    context: undefined,
+    changesets,
+    implementation,
+    diff: implementation ? (state.changesets[implementation.stage]?.diff ?? '') : '',
+    commit: implementation ? (state.changesets[implementation.stage]?.commit ?? '') : '',
+    pipeline:
+      spec.contract === 'build_test' || spec.contract === 'infra'
+        ? await run.workspace.runPipeline()
+        : undefined,
+    branches: spec.contract === 'integration' ? await run.workspace.branches() : undefined,
+  }
+}
