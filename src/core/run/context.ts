@@ -43,12 +43,15 @@ export interface RunContext extends RunDeps {
   log: EventLog
   ledger: BudgetLedger
   answersDir: string
+  /** Called with every recorded event after the state took it in; the scheduler's hook. */
+  onRecord?: (event: RunEvent) => void
 }
 
 /** Logs an event, folds it into the state, then tells the listeners. The one way a run changes. */
 export function record(run: RunContext, event: RunEvent): LoggedRunEvent {
   const logged = run.log.append(event) as LoggedRunEvent
   applyEvent(run.state, event)
+  run.onRecord?.(event)
   for (const listener of run.listeners ?? []) listener(logged, run.state)
   return logged
 }

@@ -8,6 +8,7 @@ import type { RunEvent, RunOptions } from './events.js'
 import { newRunId } from './ids.js'
 import { acquireLock, releaseLock } from './lock.js'
 import { runPaths } from './paths.js'
+import { ReadyStages } from './ready.js'
 import { runStage } from './stage-task.js'
 import { foldEvents, humanDecisions, initialState, type RunState } from './state.js'
 
@@ -85,6 +86,11 @@ async function loop(run: RunContext): Promise<void> {
   const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal
   const interrupted = () => run.signal?.aborted === true
   let poll: Promise<void> | undefined
+  const ready = new ReadyStages(run.state.workflow)
+  run.onRecord = (event) => ready.changed(event)
+  const aborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  )
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
     const controller = new AbortController()
     const promise = work(AbortSignal.any([signal, controller.signal])).finally(() => tasks.delete(key))
@@ -100,7 +106,7 @@ async function loop(run: RunContext): Promise<void> {
           start(key, (s) => arbitrate(run, escalation, s))
         }
       }
-      startReady(run, tasks, start)
+      startReady(run, ready, tasks, start)
       if (tasks.size === 0 && finishIfDone(run)) return
       const waiting = humanDecisions(run.state).length > 0
       if (tasks.size === 0 && waiting && !run.wait) {
@@ -112,9 +118,6 @@ async function loop(run: RunContext): Promise<void> {
         return
       }
       if (waiting && !poll) poll = pollAnswers(run, signal).finally(() => (poll = undefined))
-      const aborted = new Promise<void>((resolve) =>
-        signal.addEventListener('abort', () => resolve(), { once: true }),
-      )
       await Promise.race([...[...tasks.values()].map((t) => t.promise), ...(poll ? [poll] : []), aborted])
     }
   } finally {
@@ -124,18 +127,19 @@ async function loop(run: RunContext): Promise<void> {
 
 function startReady(
   run: RunContext,
+  ready: ReadyStages,
   tasks: Map<string, unknown>,
   start: (key: string, work: (signal: AbortSignal) => Promise<void>) => void,
 ): void {
   const { state } = run
-  for (const spec of state.workflow.stages) {
-    const running = [...tasks.keys()].filter((k) => k.startsWith('stage:')).length
-    if (running >= state.workflow.concurrency) return
-    const stage = state.stages[spec.id]
-    if (stage?.status !== 'pending' || tasks.has(`stage:${spec.id}`)) continue
-    if (!spec.depends_on.every((d) => state.stages[d]?.status === 'passed')) continue
-    if (Object.values(state.escalations).some((e) => e.status === 'pending')) return
-    start(`stage:${spec.id}`, (signal) => runStage(run, spec, stage.visit + 1, signal))
+  if (Object.values(state.escalations).some((e) => e.status === 'pending')) return
+  let running = 0
+  for (const key of tasks.keys()) if (key.startsWith('stage:')) running++
+  const free = state.workflow.concurrency - running
+  if (free <= 0) return
+  for (const spec of ready.take(state, free, (id) => tasks.has(`stage:${id}`))) {
+    const visit = (state.stages[spec.id]?.visit ?? 0) + 1
+    start(`stage:${spec.id}`, (signal) => runStage(run, spec, visit, signal))
   }
 }
 

@@ -21,7 +21,8 @@ export interface InputFacts {
 
 /**
  * The input of a stage whose contract is `contract`, assembled from upstream outputs and the run's
- * facts. Contracts macds does not know get the requirement and every output so far.
+ * facts. Contracts macds does not know get the requirement and the outputs of the stage's direct
+ * dependencies, by stage id.
  */
 export function buildInput(contract: string, facts: InputFacts): Json {
   const { run_id, requirement } = facts

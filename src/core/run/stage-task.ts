@@ -13,6 +13,18 @@ import type { ChangeSet } from './workspace.js'
 
 type Json = Record<string, unknown>
 
+/** Contracts whose inputs macds assembles field by field (see inputs.ts). */
+const KNOWN_CONTRACTS = new Set([
+  'requirements',
+  'architecture',
+  'implementation',
+  'infra',
+  'review',
+  'build_test',
+  'integration',
+  'final_approval',
+])
+
 /** Contracts whose input takes a `failure_context`; other stages get the failure as prompt feedback. */
 const TAKES_CONTEXT = new Set(['architecture', 'implementation'])
 
@@ -155,8 +167,10 @@ function passes(spec: StageSpec, output: Json): boolean {
 /** Records the ChangeSet and the owned artifacts of an output, after flushing the log (effects are irreversible). */
 async function recordEffects(run: RunContext, spec: StageSpec, output: Json): Promise<void> {
   const agent = agentOf(run, spec.agent)
-  await run.log.flush()
   const changeset = output.changeset as ChangeSet | undefined
+  const artifacts = (output.artifacts ?? {}) as Record<string, string>
+  if (!changeset && Object.keys(artifacts).length === 0) return
+  await run.log.flush()
   if (changeset) {
     const applied = await run.workspace.applyChangeSet(changeset)
     record(run, {
@@ -170,7 +184,6 @@ async function recordEffects(run: RunContext, spec: StageSpec, output: Json): Pr
       diff: applied.diff,
     })
   }
-  const artifacts = (output.artifacts ?? {}) as Record<string, string>
   for (const [name, content] of Object.entries(artifacts)) {
     const owned = (agent.permissions.artifacts as string[]).includes(name)
     if (owned) await run.workspace.writeArtifact(name, content)
@@ -182,8 +195,12 @@ async function recordEffects(run: RunContext, spec: StageSpec, output: Json): Pr
 /** What a stage's input is built from: upstream outputs by contract, the run's ChangeSets, pipeline and branches. */
 async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts> {
   const { state } = run
+  // Shipped contracts read upstream outputs by contract name; others see their direct dependencies.
   const outputs: Record<string, unknown> = {}
-  for (const stage of state.workflow.stages) {
+  const sources = KNOWN_CONTRACTS.has(spec.contract)
+    ? state.workflow.stages.filter((stage) => KNOWN_CONTRACTS.has(stage.contract))
+    : spec.depends_on.map((id) => ({ id, contract: id }))
+  for (const stage of sources) {
     if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
   }
   const changesets = Object.entries(state.changesets).map(([stage, c]) => ({
