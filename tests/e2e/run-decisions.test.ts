@@ -72,6 +72,21 @@ describe('decisions by a person', () => {
     )
   })
 
+  it('answers gates without a person with --approve auto or reject', async () => {
+    const steps = stepsFor(await passingOutputs())
+    const approving = await runProject(steps, (dir) => requireApproval(dir, 'architect'))
+    expect((await runCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: approving })).code).toBe(0)
+    const rejecting = await runProject(steps, (dir) => requireApproval(dir, 'architect'))
+    const rejected = await runCli(['run', REQUIREMENT, '--approve', 'reject'], { cwd: rejecting })
+    expect(rejected.code).toBe(1)
+    expect(rejected.stdout).toMatch(
+      /architecture\s+architect\s+#1 failed: the output of architect for architecture needs approval, and --approve reject refuses it/,
+    )
+    const wrong = await runCli(['run', REQUIREMENT, '--approve', 'maybe'], { cwd: rejecting })
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain('--approve must be ask, auto or reject')
+  })
+
   it('sends product against architect to a person, and waits; approve upholds the architect', async () => {
     const outputs = await passingOutputs()
     const infeasible = {
