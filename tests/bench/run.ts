@@ -1,14 +1,19 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { cpus } from 'node:os'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import * as prettier from 'prettier'
 import { parse } from 'yaml'
 import { ContractRegistry, validateValue } from '../../src/core/contracts/index.js'
+import { benchEngineRun, benchResume } from './engine-bench.js'
+import { benchEventLog } from './event-log-bench.js'
+import { chain, fanOut } from './graphs.js'
+import { benchBare, benchBareParallel, benchLangGraph } from './langgraph-bench.js'
 import { type BenchRow, medianRunMs, table, throughput } from './measure.js'
 
 const root = resolve(import.meta.dirname, '../..')
 const rows: BenchRow[] = []
 const format = (n: number) => Math.round(n).toLocaleString('en-US')
+const scratch = join(tmpdir(), `macds-bench-${process.pid}`)
 
 // Validations per second of a realistic architecture output against its whole contract.
 {
@@ -44,6 +49,102 @@ const format = (n: number) => Math.round(n).toLocaleString('en-US')
     pass: validate < 300,
   })
 }
+
+// The run engine: wall time per stage transition of a chain whose agent answers at once (event log on
+// disk included), against the same chain in LangGraph and a bare loop awaiting each node in turn.
+{
+  const sizes = [
+    { stages: 7, runs: 31 },
+    { stages: 100, runs: 11 },
+    { stages: 1000, runs: 5 },
+  ]
+  const fixed = await benchEngineRun(join(scratch, 'engine-1'), chain(1), { runs: 31 })
+  const perTransition: number[] = []
+  for (const { stages, runs } of sizes) {
+    const graph = chain(stages)
+    const engine = (await benchEngineRun(join(scratch, `engine-${stages}`), graph, { runs })).ms
+    const langGraph = (await benchLangGraph(graph, { runs })).ms
+    const bare = (await benchBare(graph, runs)).ms
+    const us = (ms: number) => (ms * 1000) / stages
+    perTransition.push(us(engine))
+    const flat = stages < 1000 || us(engine) <= 1.5 * Math.min(...perTransition)
+    rows.push({
+      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: wall time per stage transition`,
+      result: `${us(engine).toFixed(1)} µs${stages === 7 ? ` (a whole 1-stage run: ${fixed.ms.toFixed(2)} ms)` : ''}`,
+      baseline: `LangGraph: ${us(langGraph).toFixed(1)} µs; bare loop: ${us(bare).toFixed(2)} µs`,
+      target: stages < 1000 ? '<= 20 µs' : '<= 20 µs, flat (<= 1.5× the smaller chains)',
+      pass: us(engine) <= 20 && flat,
+    })
+  }
+}
+
+// Fan-out 1 → 50 → 1 whose agents each take 10 ms: wall time against the critical path of 3 × 10 ms.
+{
+  const graph = fanOut(50)
+  const options = { runs: 15, delayMs: 10 }
+  const critical = 3 * options.delayMs
+  const engine = (await benchEngineRun(join(scratch, 'fan-out'), graph, { ...options, concurrency: 64 })).ms
+  const langGraph = (await benchLangGraph(graph, options)).ms
+  const bare = (await benchBareParallel(graph, options)).ms
+  const ratio = (ms: number) => `${(ms / critical).toFixed(2)}× (${ms.toFixed(1)} ms)`
+  rows.push({
+    benchmark: 'run engine, fan-out 1 → 50 → 1 of 10 ms agents: wall time / critical path (30 ms)',
+    result: ratio(engine),
+    baseline: `LangGraph: ${ratio(langGraph)}; bare promises: ${ratio(bare)}`,
+    target: '<= 1.1×',
+    pass: engine / critical <= 1.1,
+  })
+}
+
+// `macds resume` of a finished 1,000-stage run: it reads and folds the log, then returns.
+{
+  const { resumeMs, readMs, events } = await benchResume(join(scratch, 'resume'), chain(1000), 9)
+  rows.push({
+    benchmark: `\`resumeRun\` of a finished 1,000-stage run (${format(events)} events)`,
+    result: `${resumeMs.toFixed(1)} ms`,
+    baseline: `reading the log alone: ${readMs.toFixed(1)} ms`,
+    target: '< 50 ms',
+    pass: resumeMs < 50,
+  })
+}
+
+// The event log: appending (a flush every 1000 events) and replaying 1,000,000 events.
+{
+  const event = {
+    v: 1,
+    seq: 1,
+    ts: '2025-06-01T10:00:00.000Z',
+    type: 'agent.output_received',
+    run_id: '2025-06-01T10-00-00-abc123',
+    stage: 'architecture',
+    agent: 'architect',
+    attempt: 2,
+    usage: { prompt_tokens: 12_345, completion_tokens: 3210 },
+    cost_usd: 0.0156,
+    chars: 17_000,
+  }
+  const stringify = throughput(() => JSON.stringify(event))
+  const lines = Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ ...event, seq: i + 1 }))
+  const parseStart = performance.now()
+  for (const line of lines) JSON.parse(line)
+  const parseMsFor1M = (performance.now() - parseStart) * 10
+  const { appendPerSecond, replayMsFor1M } = await benchEventLog(join(scratch, 'event-log'))
+  rows.push({
+    benchmark: 'event log: events appended and written (a flush every 1,000)',
+    result: `${format(appendPerSecond)} /s`,
+    baseline: `\`JSON.stringify\` alone: ${format(stringify)} /s`,
+    target: '>= 250,000 /s',
+    pass: appendPerSecond >= 250_000,
+  })
+  rows.push({
+    benchmark: 'event log: replay of 1,000,000 events',
+    result: `${format(replayMsFor1M)} ms`,
+    baseline: `\`JSON.parse\` of the lines alone (10 × 100,000): ${format(parseMsFor1M)} ms`,
+    target: '< 2,000 ms',
+    pass: replayMsFor1M < 2000,
+  })
+}
+await rm(scratch, { recursive: true, force: true })
 
 const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`
 const output = `${table(rows)}\n\nMeasured on ${machine}.\n`

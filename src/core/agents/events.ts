@@ -21,7 +21,7 @@ export type AgentEvent =
   | ({ type: 'agent.output_received'; usage: TokenUsage; cost_usd: number; chars: number } & Attempt)
   | ({ type: 'agent.violations'; violations: Violation[]; will_repair: boolean } & Attempt)
   | ({ type: 'agent.repaired' } & Attempt)
-  | ({ type: 'agent.accepted'; output: unknown; warnings: Violation[] } & Attempt)
+  | ({ type: 'agent.accepted'; warnings: Violation[] } & Attempt)
   | ({ type: 'agent.failed'; reason: FailureReason; message: string; violations: Violation[] } & Attempt)
 
 export type AgentEventListener = (event: AgentEvent) => void

@@ -49,7 +49,24 @@ function violationLine(v: Violation): string {
   return `- [${v.rule_id}] at ${where}: ${v.message}. Fix: ${v.suggested_fix}`
 }
 
+const systemTexts = new WeakMap<AgentDefinition, WeakMap<CompiledContract, string>>()
+
+/** The system message of an agent for a contract; built once per definition and contract version. */
 function systemText(agent: AgentDefinition, contract: CompiledContract): string {
+  let byContract = systemTexts.get(agent)
+  if (!byContract) {
+    byContract = new WeakMap()
+    systemTexts.set(agent, byContract)
+  }
+  let text = byContract.get(contract)
+  if (text === undefined) {
+    text = buildSystemText(agent, contract)
+    byContract.set(contract, text)
+  }
+  return text
+}
+
+function buildSystemText(agent: AgentDefinition, contract: CompiledContract): string {
   const rules = contract.rules
     .filter((r) => r.applies_to === 'output')
     .map((r) => `- ${r.id} (${r.severity}): ${r.message}`)

@@ -119,14 +119,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
     violations = checked.violations
     if (checked.ok) {
       if (attempt > 1) emit({ type: 'agent.repaired', agent: agent.id, stage, attempt })
-      emit({
-        type: 'agent.accepted',
-        agent: agent.id,
-        stage,
-        attempt,
-        output: checked.value,
-        warnings: violations,
-      })
+      emit({ type: 'agent.accepted', agent: agent.id, stage, attempt, warnings: violations })
       return { ok: true, output: checked.value, warnings: violations, ...spent }
     }
     const willRepair = attempt <= agent.budgets.max_repairs
@@ -157,11 +150,11 @@ async function callModel(
       timeoutMs: agent.budgets.seconds_per_call * 1000,
       signal: deps.signal,
     })
-    await deps.prompts?.save({ ...record, response: result.text, usage: result.usage })
+    if (deps.prompts) await deps.prompts.save({ ...record, response: result.text, usage: result.usage })
     return { ok: true, text: result.text, usage: result.usage, cost_usd: result.cost_usd }
   } catch (thrown) {
     const error = toMacdsError(thrown)
-    await deps.prompts?.save({ ...record, error: `${error.code}: ${error.message}` })
+    if (deps.prompts) await deps.prompts.save({ ...record, error: `${error.code}: ${error.message}` })
     if (error instanceof ProviderError)
       return { ok: false, error, usage: error.usage, cost_usd: error.cost_usd }
     if (error.kind === 'bug') throw thrown

@@ -56,9 +56,28 @@ export function record(run: RunContext, event: RunEvent): LoggedRunEvent {
   return logged
 }
 
+const indexes = new WeakMap<readonly AgentDefinition[], Map<string, AgentDefinition>>()
+
 /** The definition of agent `id`; the workflow was checked against the agents when the run started. */
 export function agentOf(run: RunContext, id: string): AgentDefinition {
-  const agent = run.agents.find((a) => a.id === id)
+  let index = indexes.get(run.agents)
+  if (!index) {
+    index = new Map(run.agents.map((a) => [a.id, a]))
+    indexes.set(run.agents, index)
+  }
+  const agent = index.get(id)
   if (!agent) throw new Error(`no agent ${id}`)
   return agent
+}
+
+const rankings = new WeakMap<readonly AgentDefinition[], { id: string; authority: number }[]>()
+
+/** Every agent's id and authority, for choosing arbiters. */
+export function rankedAgents(run: RunContext): { id: string; authority: number }[] {
+  let ranked = rankings.get(run.agents)
+  if (!ranked) {
+    ranked = run.agents.map((a) => ({ id: a.id, authority: a.authority }))
+    rankings.set(run.agents, ranked)
+  }
+  return ranked
 }

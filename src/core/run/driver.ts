@@ -91,9 +91,11 @@ async function loop(run: RunContext): Promise<void> {
   const aborted = new Promise<void>((resolve) =>
     signal.addEventListener('abort', () => resolve(), { once: true }),
   )
+  // One listener stops every task; each task has its own controller (cheaper than AbortSignal.any per task).
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
     const controller = new AbortController()
-    const promise = work(AbortSignal.any([signal, controller.signal])).finally(() => tasks.delete(key))
+    if (signal.aborted) controller.abort()
+    const promise = work(controller.signal).finally(() => tasks.delete(key))
     tasks.set(key, { promise, controller })
   }
   try {

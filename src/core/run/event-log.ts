@@ -127,11 +127,16 @@ export class EventLog {
    * next batch. Rejects with EVENT_LOG_IO if this or any earlier write failed.
    */
   flush(options: { durable?: boolean } = {}): Promise<void> {
-    if (this.lines.length > 0) this.cutPiece()
-    const pieces = this.pieces
-    this.pieces = []
     const durable = options.durable === true
-    const done = this.writes.then(() => this.write(pieces, durable))
+    // The buffer is taken when the write starts, not when flush is called: flushes that queue up
+    // behind a write in progress share one write, and the later ones find nothing left to do.
+    const done = this.writes.then(() => {
+      if (this.failure) throw this.failure
+      if (this.lines.length > 0) this.cutPiece()
+      const pieces = this.pieces
+      this.pieces = []
+      return pieces.length > 0 || durable ? this.write(pieces, durable) : undefined
+    })
     this.writes = done.catch(() => undefined)
     return done
   }

@@ -3,7 +3,7 @@ import { modelOf } from '../agents/load.js'
 import { runAgent } from '../agents/runtime.js'
 import { compileCondition } from '../contracts/cel.js'
 import type { StageSpec } from '../workflow/types.js'
-import { agentOf, record, type RunContext } from './context.js'
+import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next } from './events.js'
 import { gatePolicy } from './gate-policy.js'
 import { decisionId } from './ids.js'
@@ -41,8 +41,9 @@ export async function runStage(
   signal: AbortSignal,
 ): Promise<void> {
   const agent = agentOf(run, spec.agent)
+  // Logged, not awaited: the flush goes out with this turn of the event loop, and a stage whose start
+  // was lost in a crash simply runs on resume. Effects below wait for the log.
   record(run, { type: 'stage.started', stage: spec.id, agent: agent.id, visit })
-  await run.log.flush()
   const current = () => {
     const s = run.state.stages[spec.id]
     return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
@@ -134,7 +135,7 @@ function judge(
   output: Json,
   facts: InputFacts,
 ): { message: string; next: Next; extra?: { rejected_changeset: string } } | undefined {
-  const ranked = run.agents.map((a) => ({ id: a.id, authority: a.authority }))
+  const ranked = rankedAgents(run)
   const conflict = conflictOf(run.state, spec, output, ranked)
   if (conflict?.kind === 'escalate') return { message: conflict.conflict.topic, next: conflict }
   if (passes(spec, output)) return undefined
