@@ -56,7 +56,11 @@ describe('kill -9 and resume', () => {
   })
 
   it('cancels cleanly on SIGINT with exit 130, and resume finishes the run', async () => {
-    const root = await runProject(stepsFor(await passingOutputs(), undefined, { delay_ms: 200 }))
+    // The architect's call takes 4 s: only a cancel that reaches the provider ends the run sooner.
+    const steps = stepsFor(await passingOutputs()).map((step) =>
+      step.stage === 'architecture' ? { ...step, delay_ms: 4000 } : step,
+    )
+    const root = await runProject(steps)
     const run = spawnCli(['run', REQUIREMENT], { cwd: root })
     const runId = await waitFor(() => /run (r-\S+):/.exec(run.output())?.[1], 10_000, 'the run id')
     await waitFor(
@@ -64,8 +68,10 @@ describe('kill -9 and resume', () => {
       10_000,
       'architecture',
     )
+    const sent = Date.now()
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(130)
+    expect(Date.now() - sent).toBeLessThan(2500)
     expect(run.output()).toContain(`run ${runId} cancelled`)
     const events = await runEvents(root, runId)
     expect(events.at(-1)).toMatchObject({ type: 'run.cancelled' })

@@ -85,17 +85,26 @@ async function loop(run: RunContext): Promise<void> {
   const stop = new AbortController()
   const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal
   const interrupted = () => run.signal?.aborted === true
-  let poll: Promise<void> | undefined
+  const wake = new Wake()
+  let polling = false
   const ready = new ReadyStages(run.state.workflow)
   run.onRecord = (event) => ready.changed(event)
-  const aborted = new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  )
   // One listener stops every task; each task has its own controller (cheaper than AbortSignal.any per task).
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const task of tasks.values()) task.controller.abort()
+      wake.notify()
+    },
+    { once: true },
+  )
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
     const controller = new AbortController()
     if (signal.aborted) controller.abort()
-    const promise = work(controller.signal).finally(() => tasks.delete(key))
+    const promise = work(controller.signal).finally(() => {
+      tasks.delete(key)
+      wake.notify()
+    })
     tasks.set(key, { promise, controller })
   }
   try {
@@ -119,11 +128,38 @@ async function loop(run: RunContext): Promise<void> {
         record(run, { type: 'run.finished', status: 'failed', message: 'no stage can run' })
         return
       }
-      if (waiting && !poll) poll = pollAnswers(run, signal).finally(() => (poll = undefined))
-      await Promise.race([...[...tasks.values()].map((t) => t.promise), ...(poll ? [poll] : []), aborted])
+      if (waiting && !polling) {
+        polling = true
+        void pollAnswers(run, signal).finally(() => {
+          polling = false
+          wake.notify()
+        })
+      }
+      await wake.wait()
     }
   } finally {
     stop.abort()
+  }
+}
+
+/** Wakes the loop when a task ends, an answer arrives or the run is stopped; a wake-up is never lost. */
+class Wake {
+  private pending = false
+  private resolve: (() => void) | undefined
+
+  notify(): void {
+    const resolve = this.resolve
+    this.resolve = undefined
+    if (resolve) resolve()
+    else this.pending = true
+  }
+
+  wait(): Promise<void> {
+    if (this.pending) {
+      this.pending = false
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => (this.resolve = resolve))
   }
 }
 
