@@ -164,6 +164,31 @@ describe('macds run', () => {
     })
   })
 
+  it('escalates a ChangeSet the reviewer rejects twice; upholding the implementer passes the review', async () => {
+    const outputs = await passingOutputs()
+    const reject = { ...requestChanges(await fixtureOutput('review')), verdict: 'reject' }
+    const ruling = {
+      ruling: 'uphold',
+      upheld_agent: 'implementation',
+      rationale:
+        'The ChangeSet follows ADR-3; the concern belongs in a new decision, not in a review blocker.',
+    }
+    const steps = [
+      ...stepsFor(outputs, ['requirements', 'architecture', 'infra', 'implementation', 'implementation']),
+      { agent: 'reviewer', stage: 'review', output: reject },
+      { agent: 'reviewer', stage: 'review', output: reject },
+      { agent: 'architect', stage: 'escalation', output: ruling },
+      ...stepsFor(outputs, ['build_test', 'build_test', 'build_test', 'integration', 'final_approval']),
+    ]
+    const root = await runProject(steps)
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(stdout).toMatch(
+      /→ escalation e-[0-9a-f]{6} to architect: reviewer \(7\) vs implementation \(5\): reviewer rejected ChangeSet CS_[0-9a-f]{12} twice/,
+    )
+    expect(stdout).toMatch(/ruled by architect: uphold implementation[\s\S]*→ review passes/)
+    expect(code, stdout).toBe(0)
+  })
+
   it('re-opens architecture when final approval names unmet criteria', async () => {
     const outputs = await passingOutputs()
     const approval = await fixtureOutput('final_approval')

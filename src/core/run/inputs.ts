@@ -9,6 +9,8 @@ export interface InputFacts {
   requirement: string
   repository: string
   outputs: Record<string, unknown>
+  /** Contracts whose stage passed: by its own verdict, or overruled by a ruling. */
+  passed: ReadonlySet<string>
   context: FailureContext | undefined
   /** The latest ChangeSet of each stage that made one, and the one under review (implementation's). */
   changesets: { stage: string; id: string; intent: string; changeset: ChangeSet }[]
@@ -74,8 +76,8 @@ export function buildInput(contract: string, facts: InputFacts): Json {
         ...facts.branches,
         pipeline_passed: (out('build_test').verdict ?? '') === 'pass',
         checks: [
-          { name: 'review', passed: out('review').verdict === 'approve' },
-          { name: 'build_test', passed: out('build_test').verdict === 'pass' },
+          { name: 'review', passed: facts.passed.has('review') },
+          { name: 'build_test', passed: facts.passed.has('build_test') },
         ],
         changesets: facts.changesets.map(({ id, intent }) => ({ id, intent })),
       }
@@ -90,7 +92,7 @@ export function buildInput(contract: string, facts: InputFacts): Json {
           intent,
           files: changeset.files.map(({ path, action }) => ({ path, action })),
         })),
-        review: pick(out('review'), ['verdict', 'summary']),
+        review: effectiveReview(out('review'), facts.passed.has('review')),
         build_test: pick(out('build_test'), ['verdict', 'steps']),
         integration: pick(out('integration'), ['action', 'strategy', 'summary']),
         diff: facts.diff,
@@ -107,6 +109,19 @@ export function escalationInput(
   arbiter: { agent: string; authority: number },
 ): Json {
   return { run_id, conflict, arbiter }
+}
+
+/**
+ * The review as final approval weighs it: a review that an escalation ruling overruled counts as
+ * approved, and says so. (A failed pipeline is never overruled this way: build_test keeps its verdict.)
+ */
+function effectiveReview(review: Json, passed: boolean): Json {
+  const { verdict, summary } = review
+  if (!passed || verdict === 'approve') return pick(review, ['verdict', 'summary'])
+  return {
+    verdict: 'approve',
+    summary: `The reviewer's ${String(verdict)} was overruled by an escalation ruling. Reviewer: ${String(summary ?? '')}`,
+  }
 }
 
 function pick(value: Json, keys: string[]): Json {

@@ -216,6 +216,9 @@ async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts>
     requirement: state.requirement,
     repository: basename(state.root),
     outputs,
+    passed: new Set(
+      state.workflow.stages.filter((s) => state.stages[s.id]?.status === 'passed').map((s) => s.contract),
+    ),
     context: undefined,
     changesets,
     implementation,
