@@ -3,6 +3,18 @@ import type { BranchFacts, ChangeSet, PipelineResult } from './workspace.js'
 
 type Json = Record<string, unknown>
 
+/** The shipped contracts whose inputs buildInput assembles field by field. */
+export const ASSEMBLED_CONTRACTS: ReadonlySet<string> = new Set([
+  'requirements',
+  'architecture',
+  'implementation',
+  'infra',
+  'review',
+  'build_test',
+  'integration',
+  'final_approval',
+])
+
 /** Everything a stage input is assembled from. Outputs are keyed by contract name. */
 export interface InputFacts {
   run_id: string

@@ -7,23 +7,11 @@ import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next } from './events.js'
 import { gatePolicy } from './gate-policy.js'
 import { decisionId } from './ids.js'
-import { buildInput, type InputFacts } from './inputs.js'
+import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
 import { conflictOf, reviewRejectedTwice, routeFailure } from './routing.js'
 import type { ChangeSet } from './workspace.js'
 
 type Json = Record<string, unknown>
-
-/** Contracts whose inputs macds assembles field by field (see inputs.ts). */
-const KNOWN_CONTRACTS = new Set([
-  'requirements',
-  'architecture',
-  'implementation',
-  'infra',
-  'review',
-  'build_test',
-  'integration',
-  'final_approval',
-])
 
 /** Contracts whose input takes a `failure_context`; other stages get the failure as prompt feedback. */
 const TAKES_CONTEXT = new Set(['architecture', 'implementation'])
@@ -198,8 +186,8 @@ async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts>
   const { state } = run
   // Shipped contracts read upstream outputs by contract name; others see their direct dependencies.
   const outputs: Record<string, unknown> = {}
-  const sources = KNOWN_CONTRACTS.has(spec.contract)
-    ? state.workflow.stages.filter((stage) => KNOWN_CONTRACTS.has(stage.contract))
+  const sources = ASSEMBLED_CONTRACTS.has(spec.contract)
+    ? state.workflow.stages.filter((stage) => ASSEMBLED_CONTRACTS.has(stage.contract))
     : spec.depends_on.map((id) => ({ id, contract: id }))
   for (const stage of sources) {
     if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
