@@ -13,7 +13,7 @@ const reason = {
 
 export const approveCommand: Command = {
   name: 'approve',
-  args: '<gate-id>',
+  args: '<id>',
   summary: 'approve a pending gate, or uphold the side that raised a pending escalation',
   positionals: { min: 1, max: 1 },
   options: { reason },
@@ -22,7 +22,7 @@ export const approveCommand: Command = {
 
 export const rejectCommand: Command = {
   name: 'reject',
-  args: '<gate-id>',
+  args: '<id>',
   summary:
     'reject a pending gate (the agent tries again with the reason), or uphold the other side of an escalation',
   positionals: { min: 1, max: 1 },

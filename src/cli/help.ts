@@ -14,7 +14,7 @@ export function overviewHelp(commands: readonly Command[], version: string): str
     ...optionRows(globalOptions),
     '  --version        print the version',
     '',
-    'Exit codes: 0 done; 1 failed (a check found errors); 2 usage or configuration error.',
+    'Exit codes: 0 done; 1 failed; 2 usage or configuration error; 3 waiting for a person; 130 interrupted.',
     "Run `macds <command> --help` for a command's options.",
   ].join('\n')
 }

@@ -11,8 +11,7 @@ const APPROVE = ['ask', 'auto', 'reject'] as const
 export const runCommand: Command = {
   name: 'run',
   args: '"<requirement>"',
-  summary:
-    'run the workflow headless for a one-line requirement (exit 0 passed, 1 failed, 3 waiting for a person, 130 interrupted)',
+  summary: 'run the workflow headless for a one-line requirement',
   positionals: { min: 1, max: 1 },
   options: {
     provider: { type: 'string', value: 'NAME', description: 'openai or scripted (default: from macds.yaml)' },
