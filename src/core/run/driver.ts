@@ -81,7 +81,7 @@ async function drive(run: RunContext, lockFile: string): Promise<RunResult> {
 
 /** Starts what is ready, waits for something to finish or for a person, until the run ends. */
 async function loop(run: RunContext): Promise<void> {
-  const tasks = new Map<string, { promise: Promise<void>; controller: AbortController }>()
+  const tasks = new Map<string, Promise<void>>()
   const stop = new AbortController()
   const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal
   const interrupted = () => run.signal?.aborted === true
@@ -89,28 +89,19 @@ async function loop(run: RunContext): Promise<void> {
   let polling = false
   const ready = new ReadyStages(run.state.workflow)
   run.onRecord = (event) => ready.changed(event)
-  // One listener stops every task; each task has its own controller (cheaper than AbortSignal.any per task).
-  signal.addEventListener(
-    'abort',
-    () => {
-      for (const task of tasks.values()) task.controller.abort()
-      wake.notify()
-    },
-    { once: true },
-  )
+  // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once.
+  signal.addEventListener('abort', () => wake.notify(), { once: true })
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
-    const controller = new AbortController()
-    if (signal.aborted) controller.abort()
-    const promise = work(controller.signal).finally(() => {
+    const promise = work(signal).finally(() => {
       tasks.delete(key)
       wake.notify()
     })
-    tasks.set(key, { promise, controller })
+    tasks.set(key, promise)
   }
   try {
     for (;;) {
       if (interrupted()) return await cancel(run, tasks)
-      if (run.state.status === 'failed' || run.state.status === 'passed') return await abortAll(tasks)
+      if (run.state.status === 'failed' || run.state.status === 'passed') return await stopAll(stop, tasks)
       for (const escalation of Object.values(run.state.escalations)) {
         const key = `escalation:${escalation.escalation_id}`
         if (escalation.status === 'pending' && escalation.arbiter !== 'human' && !tasks.has(key)) {
@@ -196,16 +187,15 @@ async function pollAnswers(run: RunContext, signal: AbortSignal): Promise<void> 
   }
 }
 
-async function cancel(run: RunContext, tasks: Map<string, { promise: Promise<void> }>): Promise<void> {
-  await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+async function cancel(run: RunContext, tasks: Map<string, Promise<void>>): Promise<void> {
+  await Promise.allSettled(tasks.values())
   record(run, { type: 'run.cancelled', message: 'the run was interrupted; `macds resume` continues it' })
 }
 
-async function abortAll(
-  tasks: Map<string, { promise: Promise<void>; controller: AbortController }>,
-): Promise<void> {
-  for (const task of tasks.values()) task.controller.abort()
-  await Promise.allSettled([...tasks.values()].map((t) => t.promise))
+/** Stops the tasks still running when the run has ended (a failure elsewhere) and waits for them. */
+async function stopAll(stop: AbortController, tasks: Map<string, Promise<void>>): Promise<void> {
+  stop.abort()
+  await Promise.allSettled(tasks.values())
 }
 
 /**
