@@ -3,6 +3,7 @@ import { userError } from '../core/errors.js'
 import { writeAnswer } from '../core/run/answers.js'
 import { runPaths } from '../core/run/paths.js'
 import { summarizeRuns } from '../core/run/status.js'
+import { createRedactor } from '../core/secrets.js'
 import { type Command, type CommandContext, say } from './command.js'
 
 const reason = {
@@ -44,7 +45,8 @@ async function answer(context: CommandContext, decision: 'approve' | 'reject'): 
         : 'Nothing is waiting for a person; `macds status` shows the runs.'
     throw userError('DECISION_UNKNOWN', `nothing pending is called ${id}`, hint)
   }
-  const text = typeof context.options.reason === 'string' ? context.options.reason : undefined
+  const given = context.options.reason
+  const text = typeof given === 'string' ? createRedactor([], process.env)(given) : undefined
   await writeAnswer(runPaths(config.root, run.run_id).answers, {
     id,
     decision,

@@ -103,5 +103,11 @@ describe('kill -9 and resume', () => {
     const second = await runCli(['resume', runId], { cwd: root })
     expect(second.code).toBe(2)
     expect(second.stderr).toMatch(new RegExp(`run ${runId} is being driven by process \\d+`))
+    // The refusal wrote nothing: the live run finishes and its log stays whole.
+    expect(await run.exit).toBe(0)
+    const events = await runEvents(root, runId)
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
+    expect(events.some((e) => e.type === 'run.resumed')).toBe(false)
+    expect((await runCli(['status'], { cwd: root })).code).toBe(0)
   })
 })

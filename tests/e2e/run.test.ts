@@ -242,6 +242,23 @@ describe('macds run', () => {
     expect(stderr).toContain('Known agents: architect, buildtest')
   })
 
+  it('fails a stage whose contract does not exist cleanly: exit 1, a message, no stack, no lock left', async () => {
+    const root = await runProject(stepsFor(await passingOutputs(), ['requirements']), async (dir) => {
+      const stages =
+        '  stages:\n    - { id: requirements, agent: product }\n    - { id: plan, agent: architect, contract: planning, depends_on: [requirements] }\n'
+      await writeFile(
+        join(dir, 'macds.yaml'),
+        `version: 1\nprovider: scripted\nscript: script.yaml\nworkflow:\n${stages}`,
+      )
+    })
+    const { code, stdout, stderr } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(code).toBe(1)
+    expect(stderr).toBe('')
+    expect(stdout).toMatch(/plan\s+architect\s+#1 failed: plan could not run: no contract named 'planning'/)
+    const runDir = join(root, '.macds', 'runs', runIdOf(stdout))
+    expect(await readdir(runDir)).not.toContain('lock')
+  })
+
   it('fails with exit 1 and leaves the rest skipped when an agent cannot answer', async () => {
     const outputs = await passingOutputs()
     const root = await runProject(stepsFor(outputs, ['requirements']))

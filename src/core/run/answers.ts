@@ -18,7 +18,7 @@ export interface Answer {
 export async function writeAnswer(dir: string, answer: Answer): Promise<void> {
   await mkdir(dir, { recursive: true })
   const file = join(dir, `${answer.id}.json`)
-  await writeFile(`${file}.tmp`, JSON.stringify(answer))
+  await writeFile(`${file}.tmp`, JSON.stringify(answer), { mode: 0o600 })
   await rename(`${file}.tmp`, file)
 }
 

@@ -1,4 +1,5 @@
 import { modelOf } from '../agents/load.js'
+import { toMacdsError } from '../errors.js'
 import { runAgent } from '../agents/runtime.js'
 import type { Answer } from './answers.js'
 import { agentOf, record, type RunContext } from './context.js'
@@ -17,10 +18,17 @@ export const MAX_GATE_REJECTIONS = 3
 export async function arbitrate(run: RunContext, escalation: Escalation, signal: AbortSignal): Promise<void> {
   if (escalation.arbiter === 'human') return
   const arbiter = agentOf(run, escalation.arbiter.agent)
+  let contract
+  try {
+    contract = run.contracts.require('escalation')
+  } catch (thrown) {
+    const rationale = `${arbiter.id} could not rule: ${toMacdsError(thrown).message}`
+    return rule(run, escalation, { ruling: 'abort', rationale }, arbiter.id)
+  }
   const outcome = await runAgent(
     {
       agent: arbiter,
-      contract: run.contracts.require('escalation'),
+      contract,
       stage: 'escalation',
       visit: Object.keys(run.state.escalations).indexOf(escalation.escalation_id) + 1,
       input: escalationInput(run.state.run_id, escalation.conflict, escalation.arbiter),

@@ -26,6 +26,7 @@ export async function startRun(
   run_id = newRunId(),
 ): Promise<RunResult> {
   const paths = runPaths(deps.config.root, run_id)
+  await acquireLock(paths.lock, run_id)
   const log = await EventLog.open(paths.events, { redact: deps.redact })
   const started = {
     type: 'run.started' as const,
@@ -53,6 +54,8 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
   const runEvents = events as unknown as RunEvent[]
   const state = foldEvents(runEvents)
   if (state.status === 'passed' || state.status === 'failed') return { run_id, state }
+  // Taken before anything is written: a refused resume must not touch the log of the live run.
+  await acquireLock(paths.lock, run_id)
   deps.provider.resumeAfter?.(completedCalls(runEvents, state))
   const log = await EventLog.open(paths.events, { redact: deps.redact })
   const ledger = new BudgetLedger()
@@ -64,8 +67,8 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
   return drive(run, paths.lock)
 }
 
+/** Runs the loop of a run whose lock this process holds, then closes the log and releases the lock. */
 async function drive(run: RunContext, lockFile: string): Promise<RunResult> {
-  await acquireLock(lockFile, run.state.run_id)
   // Contract edits during the run are part of its record (an invalid edit leaves the last valid version in force).
   const unsubscribe = run.contracts.subscribe((event) => record(run, event))
   try {
@@ -91,15 +94,22 @@ async function loop(run: RunContext): Promise<void> {
   run.onRecord = (event) => ready.changed(event)
   // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once.
   signal.addEventListener('abort', () => wake.notify(), { once: true })
+  let crashed: { error: unknown } | undefined
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
-    const promise = work(signal).finally(() => {
-      tasks.delete(key)
-      wake.notify()
-    })
+    const promise = work(signal)
+      .catch((error: unknown) => void (crashed ??= { error }))
+      .finally(() => {
+        tasks.delete(key)
+        wake.notify()
+      })
     tasks.set(key, promise)
   }
   try {
     for (;;) {
+      if (crashed) {
+        await stopAll(stop, tasks)
+        throw crashed.error
+      }
       if (interrupted()) return await cancel(run, tasks)
       if (run.state.status === 'failed' || run.state.status === 'passed') return await stopAll(stop, tasks)
       for (const escalation of Object.values(run.state.escalations)) {

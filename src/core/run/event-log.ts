@@ -57,7 +57,7 @@ export class EventLog {
     try {
       await mkdir(dirname(file), { recursive: true })
       // 'a+': appends (O_APPEND) through the same descriptor that reads the end and truncates it.
-      handle = await open(file, 'a+')
+      handle = await open(file, 'a+', 0o600)
     } catch (error) {
       throw ioError('open', file, error)
     }

@@ -56,7 +56,7 @@ export type Next =
   | { kind: 'fail_run'; message: string }
 
 /** Why a stage failed. */
-export type StageFailure = FailureReason | 'verdict' | 'gate_rejected'
+export type StageFailure = FailureReason | 'verdict' | 'gate_rejected' | 'error'
 
 /**
  * Everything a run records, one per line of events.jsonl. The run's state is a fold of these

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { userError } from '../errors.js'
 
 /**
@@ -8,15 +8,21 @@ import { userError } from '../errors.js'
  * one event log.
  */
 export async function acquireLock(file: string, runId: string): Promise<void> {
-  if (existsSync(file)) {
-    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
-    if (pid && pid !== process.pid && alive(pid)) {
-      throw userError(
-        'RUN_LOCKED',
-        `run ${runId} is being driven by process ${pid}`,
-        'Wait for it to finish, or stop that process first; `macds status` shows the run.',
-      )
-    }
+  await mkdir(dirname(file), { recursive: true })
+  try {
+    // Created only if absent, so two processes starting at once cannot both take it.
+    await writeFile(file, `${process.pid}\n`, { flag: 'wx' })
+    return
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
+  if (pid && pid !== process.pid && alive(pid)) {
+    throw userError(
+      'RUN_LOCKED',
+      `run ${runId} is being driven by process ${pid}`,
+      'Wait for it to finish, or stop that process first; `macds status` shows the run.',
+    )
   }
   await writeFile(file, `${process.pid}\n`)
 }

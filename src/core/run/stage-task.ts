@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { modelOf } from '../agents/load.js'
 import { runAgent } from '../agents/runtime.js'
 import { compileCondition } from '../contracts/cel.js'
+import { toMacdsError } from '../errors.js'
 import type { StageSpec } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next } from './events.js'
@@ -23,6 +24,32 @@ const TAKES_CONTEXT = new Set(['architecture', 'implementation'])
  * discarded.
  */
 export async function runStage(
+  run: RunContext,
+  spec: StageSpec,
+  visit: number,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    await visitStage(run, spec, visit, signal)
+  } catch (thrown) {
+    // A contract that is missing or was never valid, a workspace that failed: the stage fails with
+    // the reason, and the run ends cleanly instead of crashing.
+    const error = toMacdsError(thrown)
+    const stage = run.state.stages[spec.id]
+    if (run.state.status !== 'running' || stage?.status !== 'running' || stage.visit !== visit) throw thrown
+    const message = `${spec.id} could not run: ${error.message}${error.hint ? ` (${error.hint})` : ''}`
+    const base = { stage: spec.id, agent: spec.agent, visit }
+    record(run, {
+      type: 'stage.failed',
+      ...base,
+      reason: 'error',
+      message,
+      next: { kind: 'fail_run', message },
+    })
+  }
+}
+
+async function visitStage(
   run: RunContext,
   spec: StageSpec,
   visit: number,
