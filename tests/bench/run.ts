@@ -50,30 +50,38 @@ const scratch = join(tmpdir(), `macds-bench-${process.pid}`)
   })
 }
 
-// The run engine: wall time per stage transition of a chain whose agent answers at once (event log on
-// disk included), against the same chain in LangGraph and a bare loop awaiting each node in turn.
+// The run engine: the cost of one stage transition of a chain whose agent answers at once (event log on
+// disk included), against the same chain in LangGraph and a bare loop awaiting each node in turn. A
+// transition's cost is the marginal one, (T(N) - T(1)) / (N - 1), for all three alike: the fixed cost of
+// a run (taking its lock, opening its log, the final fdatasync) is not a transition and is shown apart.
 {
   const sizes = [
     { stages: 7, runs: 31 },
     { stages: 100, runs: 11 },
     { stages: 1000, runs: 5 },
   ]
-  const fixed = await benchEngineRun(join(scratch, 'engine-1'), chain(1), { runs: 31 })
+  const one = chain(1)
+  const fixed = {
+    engine: (await benchEngineRun(join(scratch, 'engine-1'), one, { runs: 31 })).ms,
+    langGraph: (await benchLangGraph(one, { runs: 31 })).ms,
+    bare: (await benchBare(one, 31)).ms,
+  }
   const perTransition: number[] = []
   for (const { stages, runs } of sizes) {
     const graph = chain(stages)
     const engine = (await benchEngineRun(join(scratch, `engine-${stages}`), graph, { runs })).ms
     const langGraph = (await benchLangGraph(graph, { runs })).ms
     const bare = (await benchBare(graph, runs)).ms
-    const us = (ms: number) => (ms * 1000) / stages
-    perTransition.push(us(engine))
-    const flat = stages < 1000 || us(engine) <= 1.5 * Math.min(...perTransition)
+    const us = (ms: number, base: number) => (Math.max(0, ms - base) * 1000) / (stages - 1)
+    const cost = us(engine, fixed.engine)
+    perTransition.push(cost)
+    const flat = stages < 1000 || cost <= 1.5 * Math.min(...perTransition)
     rows.push({
-      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: wall time per stage transition`,
-      result: `${us(engine).toFixed(1)} µs${stages === 7 ? ` (a whole 1-stage run: ${fixed.ms.toFixed(2)} ms)` : ''}`,
-      baseline: `LangGraph: ${us(langGraph).toFixed(1)} µs; bare loop: ${us(bare).toFixed(2)} µs`,
+      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: cost per stage transition`,
+      result: `${cost.toFixed(1)} µs${stages === 7 ? ` (fixed cost of a run: ${fixed.engine.toFixed(2)} ms)` : ''}`,
+      baseline: `LangGraph: ${us(langGraph, fixed.langGraph).toFixed(1)} µs; bare loop: ${us(bare, fixed.bare).toFixed(2)} µs`,
       target: stages < 1000 ? '<= 20 µs' : '<= 20 µs, flat (<= 1.5× the smaller chains)',
-      pass: us(engine) <= 20 && flat,
+      pass: cost <= 20 && flat,
     })
   }
 }

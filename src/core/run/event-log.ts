@@ -30,7 +30,8 @@ export class EventLog {
   private failure: MacdsError | undefined
   private scheduled: NodeJS.Immediate | undefined
   private closing: Promise<void> | undefined
-  private dirSynced = false
+  /** The fsync of the directory entry, started when the log opens so that the final durable flush rarely waits for it. */
+  private dirSync: Promise<void> | undefined
   private closed = false
   private tsMs = Number.NaN
   private tsText = ''
@@ -64,7 +65,9 @@ export class EventLog {
     try {
       const end = await scanEventLogEnd(handle, file)
       if (end.validBytes < end.bytes) await handle.truncate(end.validBytes)
-      return new EventLog(file, handle, end.lastSeq, options.redact)
+      const log = new EventLog(file, handle, end.lastSeq, options.redact)
+      log.dirSync = syncDirectory(dirname(file)).catch(() => undefined)
+      return log
     } catch (error) {
       await handle.close()
       throw ioError('open', file, error)
@@ -176,8 +179,8 @@ export class EventLog {
       }
       if (durable) {
         await this.handle.datasync()
-        if (!this.dirSynced) await syncDirectory(dirname(this.file))
-        this.dirSynced = true
+        this.dirSync ??= syncDirectory(dirname(this.file))
+        await this.dirSync
       }
     } catch (error) {
       this.failure = ioError('write', this.file, error)

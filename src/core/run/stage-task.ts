@@ -3,7 +3,7 @@ import { modelOf } from '../agents/load.js'
 import { runAgent } from '../agents/runtime.js'
 import { compileCondition } from '../contracts/cel.js'
 import { toMacdsError } from '../errors.js'
-import type { StageSpec } from '../workflow/types.js'
+import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next } from './events.js'
 import { gatePolicy } from './gate-policy.js'
@@ -208,16 +208,33 @@ async function recordEffects(run: RunContext, spec: StageSpec, output: Json): Pr
   }
 }
 
+const assembledStages = new WeakMap<Workflow, StageSpec[]>()
+
+/** The stages of a workflow whose contracts have assembled inputs; found once per workflow. */
+function assembled(workflow: Workflow): StageSpec[] {
+  let stages = assembledStages.get(workflow)
+  if (!stages) {
+    stages = workflow.stages.filter((stage) => ASSEMBLED_CONTRACTS.has(stage.contract))
+    assembledStages.set(workflow, stages)
+  }
+  return stages
+}
+
 /** What a stage's input is built from: upstream outputs by contract, the run's ChangeSets, pipeline and branches. */
 async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts> {
   const { state } = run
+  const known = ASSEMBLED_CONTRACTS.has(spec.contract)
   // Shipped contracts read upstream outputs by contract name; others see their direct dependencies.
   const outputs: Record<string, unknown> = {}
-  const sources = ASSEMBLED_CONTRACTS.has(spec.contract)
-    ? state.workflow.stages.filter((stage) => ASSEMBLED_CONTRACTS.has(stage.contract))
-    : spec.depends_on.map((id) => ({ id, contract: id }))
+  const sources = known ? assembled(state.workflow) : spec.depends_on.map((id) => ({ id, contract: id }))
   for (const stage of sources) {
     if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
+  }
+  const passed = new Set<string>()
+  if (known) {
+    for (const stage of assembled(state.workflow)) {
+      if (state.stages[stage.id]?.status === 'passed') passed.add(stage.contract)
+    }
   }
   const changesets = Object.entries(state.changesets).map(([stage, c]) => ({
     stage,
@@ -231,9 +248,7 @@ async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts>
     requirement: state.requirement,
     repository: basename(state.root),
     outputs,
-    passed: new Set(
-      state.workflow.stages.filter((s) => state.stages[s.id]?.status === 'passed').map((s) => s.contract),
-    ),
+    passed,
     context: undefined,
     changesets,
     implementation,
