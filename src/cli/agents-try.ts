@@ -10,9 +10,9 @@ import { loadNamedContract } from '../core/contracts/find.js'
 import { readValueFile } from '../core/contracts/value-file.js'
 import { userError } from '../core/errors.js'
 import { createProvider } from '../core/providers/create.js'
-import { createRedactor } from '../core/secrets.js'
 import { stateDir } from '../core/state-dir.js'
 import { type Command, say } from './command.js'
+import { projectRedactor, providerChoice, providerOptions } from './provider-options.js'
 
 export const agentsTry: Command = {
   name: 'agents try',
@@ -25,8 +25,7 @@ export const agentsTry: Command = {
       value: 'FILE',
       description: 'the stage input (JSON or YAML), checked against the contract',
     },
-    provider: { type: 'string', value: 'NAME', description: 'openai or scripted (default: from macds.yaml)' },
-    script: { type: 'string', value: 'FILE', description: 'responses for the scripted provider' },
+    ...providerOptions,
     stage: { type: 'string', value: 'NAME', description: "the stage to run (default: the agent's contract)" },
     contract: {
       type: 'string',
@@ -48,12 +47,8 @@ export const agentsTry: Command = {
     const agent = findAgent(await loadAgents(config), context.positionals[0] ?? '')
     const contract = await loadNamedContract(config.paths.contracts, str(options.contract) ?? agent.contract)
     const input = await readValueFile(resolve(cwd, options.input))
-    const script = str(options.script)
-    const provider = await createProvider(config, {
-      provider: str(options.provider),
-      script: script === undefined ? undefined : resolve(cwd, script),
-    })
-    const redact = createRedactor([keyOf(config.openai.api_key_env)], process.env)
+    const provider = await createProvider(config, providerChoice(context))
+    const redact = projectRedactor(config)
     const promptDir = await stateDir(
       config.root,
       'prompts',
@@ -88,10 +83,6 @@ function findAgent<T extends { id: string }>(agents: T[], id: string): T {
 
 function str(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined
-}
-
-function keyOf(envName: string | undefined): string | undefined {
-  return envName === undefined ? undefined : process.env[envName]
 }
 
 /** One line of progress per runtime event. */

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path'
 import { doctor } from '../core/doctor.js'
 import { type Command, say } from './command.js'
+import { providerChoice, providerOptions } from './provider-options.js'
 
 const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const
 
@@ -10,20 +10,11 @@ export const doctorCommand: Command = {
   summary: 'check git, node, the configuration and the provider; exit 1 when something needs fixing',
   positionals: { min: 0, max: 0 },
   options: {
-    provider: {
-      type: 'string',
-      value: 'NAME',
-      description: 'check this provider (default: from macds.yaml)',
-    },
-    script: { type: 'string', value: 'FILE', description: 'the script to check for the scripted provider' },
+    ...providerOptions,
     json: { type: 'boolean', description: 'print the checks as JSON' },
   },
   async run(context) {
-    const { provider, script } = context.options
-    const checks = await doctor(context.cwd, {
-      provider: typeof provider === 'string' ? provider : undefined,
-      script: typeof script === 'string' ? resolve(context.cwd, script) : undefined,
-    })
+    const checks = await doctor(context.cwd, providerChoice(context))
     const failed = checks.filter((c) => c.status === 'fail').length
     if (context.options.json) {
       say(context.stdout, JSON.stringify({ ok: failed === 0, checks }, null, 2))

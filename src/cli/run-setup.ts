@@ -1,15 +1,15 @@
-import { resolve } from 'node:path'
 import { loadAgents } from '../core/agents/load.js'
 import { createPromptStore } from '../core/agents/prompt-store.js'
 import { loadConfig, type ProjectConfig } from '../core/config/load.js'
 import { ContractRegistry } from '../core/contracts/registry.js'
 import { userError } from '../core/errors.js'
-import { createProvider } from '../core/providers/create.js'
+import { createProvider, type ProviderChoice } from '../core/providers/create.js'
 import type { RunDeps, RunListener } from '../core/run/context.js'
 import { recordingWorkspace } from '../core/run/workspace.js'
-import { createRedactor, type Redactor } from '../core/secrets.js'
+import type { Redactor } from '../core/secrets.js'
 import { stateDir } from '../core/state-dir.js'
 import { checkWorkflow } from '../core/workflow/check.js'
+import { projectRedactor } from './provider-options.js'
 
 /** What `run` and `resume` need besides the run's own options. */
 export interface Setup {
@@ -27,7 +27,7 @@ export interface Setup {
  * Loads the project (macds.yaml, agents, contracts), checks the workflow against the agents, and
  * creates the provider the options name. Any problem is a user error before the run starts.
  */
-export async function setUpRun(cwd: string, choice: { provider?: string; script?: string }): Promise<Setup> {
+export async function setUpRun(cwd: string, choice: ProviderChoice): Promise<Setup> {
   const config = await loadConfig(cwd)
   const agents = await loadAgents(config)
   const problems = checkWorkflow(config.workflow, new Set(agents.map((a) => a.id)))
@@ -39,10 +39,9 @@ export async function setUpRun(cwd: string, choice: { provider?: string; script?
   // valid version in force.
   const contracts = await ContractRegistry.load(config.paths.contracts)
   await contracts.watch()
-  const script = choice.script === undefined ? config.script : resolve(cwd, choice.script)
+  const script = choice.script ?? config.script
   const provider = await createProvider(config, { provider: choice.provider, script })
-  const key = config.openai.api_key_env === undefined ? undefined : process.env[config.openai.api_key_env]
-  const redact = createRedactor([key], process.env)
+  const redact = projectRedactor(config)
   return {
     config,
     provider: provider.name,

@@ -3,6 +3,7 @@ import { startRun } from '../core/run/driver.js'
 import type { RunOptions } from '../core/run/events.js'
 import { userError } from '../core/errors.js'
 import type { Command } from './command.js'
+import { providerChoice, providerOptions } from './provider-options.js'
 import { driveFromCli } from './run-drive.js'
 import { setUpRun } from './run-setup.js'
 
@@ -14,8 +15,7 @@ export const runCommand: Command = {
   summary: 'run the workflow headless for a one-line requirement',
   positionals: { min: 1, max: 1 },
   options: {
-    provider: { type: 'string', value: 'NAME', description: 'openai or scripted (default: from macds.yaml)' },
-    script: { type: 'string', value: 'FILE', description: 'responses for the scripted provider' },
+    ...providerOptions,
     approve: {
       type: 'string',
       value: 'MODE',
@@ -32,11 +32,7 @@ export const runCommand: Command = {
     if (requirement === '')
       throw userError('USAGE', 'the requirement is empty', 'Usage: macds run "<requirement>"')
     const approve = approveMode(context.options.approve)
-    const { provider, script } = context.options
-    const setup = await setUpRun(context.cwd, {
-      provider: typeof provider === 'string' ? provider : undefined,
-      script: typeof script === 'string' ? script : undefined,
-    })
+    const setup = await setUpRun(context.cwd, providerChoice(context))
     const options: RunOptions = { provider: setup.provider, script: setup.script, approve }
     const runId = newRunId()
     return driveFromCli(context, setup, runId, (deps) => startRun(requirement, options, deps, runId))

@@ -38,9 +38,8 @@ export async function startRun(
   }
   const state = initialState(started)
   const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
-  log.append(started)
-  for (const listener of deps.listeners ?? [])
-    listener({ ...started, v: 1, seq: 1, ts: new Date().toISOString() }, state)
+  const logged = log.append(started)
+  for (const listener of deps.listeners ?? []) listener(logged, state)
   return drive(run, paths.lock)
 }
 

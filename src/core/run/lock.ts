@@ -16,8 +16,8 @@ export async function acquireLock(file: string, runId: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
-  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
-  if (pid && pid !== process.pid && alive(pid)) {
+  const pid = await lockHolder(file)
+  if (pid !== undefined && pid !== process.pid) {
     throw userError(
       'RUN_LOCKED',
       `run ${runId} is being driven by process ${pid}`,
@@ -31,8 +31,14 @@ export async function releaseLock(file: string): Promise<void> {
   await rm(file, { force: true })
 }
 
+/** The live process that holds a lock, if any (a missing lock, or one left by a dead process, has none). */
+export async function lockHolder(file: string): Promise<number | undefined> {
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
+  return pid && alive(pid) ? pid : undefined
+}
+
 /** Whether a process with this id exists (signal 0 checks without sending anything). */
-export function alive(pid: number): boolean {
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -1,11 +1,13 @@
 import { basename } from 'node:path'
 import { modelOf } from '../agents/load.js'
+import type { AgentDefinition } from '../agents/types.js'
+import type { Violation } from '../contracts/types.js'
 import { runAgent } from '../agents/runtime.js'
 import { compileCondition } from '../contracts/cel.js'
 import { toMacdsError } from '../errors.js'
 import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
-import type { Next } from './events.js'
+import type { Next, StageFailure } from './events.js'
 import { gatePolicy } from './gate-policy.js'
 import { decisionId } from './ids.js'
 import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
@@ -38,14 +40,7 @@ export async function runStage(
     const stage = run.state.stages[spec.id]
     if (run.state.status !== 'running' || stage?.status !== 'running' || stage.visit !== visit) throw thrown
     const message = `${spec.id} could not run: ${error.message}${error.hint ? ` (${error.hint})` : ''}`
-    const base = { stage: spec.id, agent: spec.agent, visit }
-    record(run, {
-      type: 'stage.failed',
-      ...base,
-      reason: 'error',
-      message,
-      next: { kind: 'fail_run', message },
-    })
+    failRun(run, { stage: spec.id, agent: spec.agent, visit }, 'error', message)
   }
 }
 
@@ -99,19 +94,11 @@ async function visitStage(
   if (!outcome.ok) {
     if (outcome.reason === 'cancelled') return
     const message = `${agent.id} could not complete ${spec.id}: ${outcome.message}`
-    const next: Next = { kind: 'fail_run', message }
-    record(run, {
-      type: 'stage.failed',
-      ...base,
-      reason: outcome.reason,
-      message,
-      violations: outcome.violations,
-      next,
-    })
+    failRun(run, base, outcome.reason, message, { violations: outcome.violations })
     return
   }
   const output = outcome.output as Json
-  await recordEffects(run, spec, output)
+  await recordEffects(run, spec, agent, output)
   const judged = judge(run, spec, output, facts)
   if (judged) {
     record(run, {
@@ -129,14 +116,7 @@ async function visitStage(
   if (decision === 'approve') record(run, { type: 'stage.passed', ...base, output })
   else if (decision === 'reject') {
     const message = `the output of ${agent.id} for ${spec.id} needs approval, and --approve reject refuses it`
-    record(run, {
-      type: 'stage.failed',
-      ...base,
-      reason: 'gate_rejected',
-      message,
-      output,
-      next: { kind: 'fail_run', message },
-    })
+    failRun(run, base, 'gate_rejected', message, { output })
   } else {
     const summary = String(output.summary ?? output.intent ?? `${spec.id} output`)
     record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary })
@@ -168,6 +148,24 @@ function judge(
   return { message, next: routeFailure(run.state, spec, output, ranked) }
 }
 
+/** Records a stage failure that ends the run. */
+function failRun(
+  run: RunContext,
+  base: { stage: string; agent: string; visit: number },
+  reason: StageFailure,
+  message: string,
+  extra: { output?: unknown; violations?: Violation[] } = {},
+): void {
+  record(run, {
+    type: 'stage.failed',
+    ...base,
+    reason,
+    message,
+    ...extra,
+    next: { kind: 'fail_run', message },
+  })
+}
+
 const conditions = new Map<string, ((context: Json) => unknown) | undefined>()
 
 /** Whether an accepted output passes its stage; pass_when was checked when the workflow was loaded. */
@@ -181,8 +179,12 @@ function passes(spec: StageSpec, output: Json): boolean {
 }
 
 /** Records the ChangeSet and the owned artifacts of an output, after flushing the log (effects are irreversible). */
-async function recordEffects(run: RunContext, spec: StageSpec, output: Json): Promise<void> {
-  const agent = agentOf(run, spec.agent)
+async function recordEffects(
+  run: RunContext,
+  spec: StageSpec,
+  agent: AgentDefinition,
+  output: Json,
+): Promise<void> {
   const changeset = output.changeset as ChangeSet | undefined
   const artifacts = (output.artifacts ?? {}) as Record<string, string>
   if (!changeset && Object.keys(artifacts).length === 0) return

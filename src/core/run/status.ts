@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { readEventLog } from './event-log.js'
 import type { RunEvent } from './events.js'
-import { alive } from './lock.js'
+import { lockHolder } from './lock.js'
 import { listRunIds, runPaths } from './paths.js'
 import { foldEvents, humanDecisions, type RunState } from './state.js'
 
@@ -34,9 +32,7 @@ export async function summarizeRuns(root: string): Promise<RunSummary[]> {
 
 export async function summarizeRun(root: string, runId: string): Promise<RunSummary> {
   const state = await readRunState(root, runId)
-  const lock = runPaths(root, runId).lock
-  const pid = existsSync(lock) ? Number((await readFile(lock, 'utf8').catch(() => '')).trim()) : undefined
-  const driven_by = pid && alive(pid) ? pid : undefined
+  const driven_by = await lockHolder(runPaths(root, runId).lock)
   const decisions = humanDecisions(state)
   const finished = state.status === 'passed' || state.status === 'failed'
   let status: RunSummary['status'] = state.status
