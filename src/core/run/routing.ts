@@ -41,7 +41,7 @@ export function routeFailure(
   })
 }
 
-/** A conflict raised by an accepted output itself: an infeasible requirement, a ChangeSet rejected twice. */
+/** A conflict raised by an accepted output itself: an architecture that finds the requirement infeasible. */
 export function conflictOf(
   state: RunState,
   spec: StageSpec,
