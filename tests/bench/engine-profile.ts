@@ -11,7 +11,8 @@
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { benchProject, instantProvider, runToEnd } from './engine-bench.js'
+import { instantProvider, tinyProject } from '../helpers/tiny-project.js'
+import { runToEnd } from './engine-bench.js'
 import { chain, fanOut, medianMs } from './graphs.js'
 
 const [kind = 'chain', sizeText = '1000', runsText = '5'] = process.argv.slice(2)
@@ -20,7 +21,7 @@ const runs = Number(runsText)
 const fan = kind === 'fan-out'
 const graph = fan ? fanOut(size) : chain(size)
 const dir = join(tmpdir(), `macds-engine-profile-${process.pid}`)
-const deps = await benchProject(dir, graph, fan ? size + 14 : 4, instantProvider(fan ? 10 : 0))
+const deps = await tinyProject(dir, graph, fan ? size + 14 : 4, instantProvider(fan ? 10 : 0))
 try {
   await runToEnd(deps)
   const cpu = process.cpuUsage()

@@ -1,8 +1,6 @@
-/** A node of a benchmark graph and the nodes it waits for. */
-export interface GraphNode {
-  id: string
-  depends_on: string[]
-}
+import type { GraphNode } from '../helpers/tiny-project.js'
+
+export type { GraphNode }
 
 /** A chain of `n` nodes: s0 → s1 → … → s(n-1). */
 export function chain(n: number): GraphNode[] {

@@ -42,7 +42,7 @@ export function langGraphOf(graph: readonly GraphNode[], delayMs = 0) {
 /** Median wall time of invoking the LangGraph version of `graph` (compiled once), in milliseconds. */
 export async function benchLangGraph(
   graph: readonly GraphNode[],
-  options: { runs: number; delayMs?: number },
+  options: { runs: number; warmUps?: number; delayMs?: number },
 ): Promise<{ ms: number }> {
   const compiled = langGraphOf(graph, options.delayMs)
   const config = { recursionLimit: graph.length + 10 }
@@ -50,10 +50,14 @@ export async function benchLangGraph(
   const maxListeners = EventEmitter.defaultMaxListeners
   EventEmitter.defaultMaxListeners = Math.max(maxListeners, graph.length + 10)
   try {
-    const ms = await medianMs(async () => {
-      const out = await compiled.invoke({}, config)
-      if (out.done !== graph.length) throw new Error(`LangGraph ran ${out.done} of ${graph.length} nodes`)
-    }, options.runs)
+    const ms = await medianMs(
+      async () => {
+        const out = await compiled.invoke({}, config)
+        if (out.done !== graph.length) throw new Error(`LangGraph ran ${out.done} of ${graph.length} nodes`)
+      },
+      options.runs,
+      options.warmUps,
+    )
     return { ms }
   } finally {
     EventEmitter.defaultMaxListeners = maxListeners
@@ -80,14 +84,17 @@ export async function runBareParallel(graph: readonly GraphNode[], delayMs: numb
 }
 
 /** Median wall time of the bare topological executor on `graph`, in milliseconds. */
-export async function benchBare(graph: readonly GraphNode[], runs: number): Promise<{ ms: number }> {
-  return { ms: await medianMs(() => runBare(graph), runs, 3) }
+export async function benchBare(
+  graph: readonly GraphNode[],
+  options: { runs: number; warmUps?: number },
+): Promise<{ ms: number }> {
+  return { ms: await medianMs(() => runBare(graph), options.runs, options.warmUps ?? 3) }
 }
 
 /** Median wall time of the bare parallel executor on `graph`, each node waiting `delayMs`, in milliseconds. */
 export async function benchBareParallel(
   graph: readonly GraphNode[],
-  options: { runs: number; delayMs: number },
+  options: { runs: number; warmUps?: number; delayMs: number },
 ): Promise<{ ms: number }> {
-  return { ms: await medianMs(() => runBareParallel(graph, options.delayMs), options.runs) }
+  return { ms: await medianMs(() => runBareParallel(graph, options.delayMs), options.runs, options.warmUps) }
 }

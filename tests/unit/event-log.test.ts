@@ -4,6 +4,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { userError } from '../../src/core/errors.js'
 import { EventLog, type LoggedEvent, readEventLog } from '../../src/core/run/event-log.js'
 import { rejection } from '../helpers/rejection.js'
 import { tempDir, waitFor } from '../helpers/temp.js'
@@ -119,6 +120,41 @@ describe('EventLog', () => {
       expect(torn).toBe(false)
       expect(events.map((e) => e['text'])).toEqual(texts)
     }
+  })
+
+  it('creates a new log in the background: appends are numbered at once and written in order once it exists', async () => {
+    const file = join(await tempDir(), 'runs', 'r1', 'events.jsonl')
+    let prepared = false
+    const log = EventLog.create(file, { prepare: async () => void (prepared = true) })
+    expect(log.append({ type: 'first' }).seq).toBe(1)
+    expect(log.append({ type: 'second' }).seq).toBe(2)
+    await log.close()
+    expect(prepared).toBe(true)
+    const { events } = await readEventLog(file)
+    expect(events.map((e) => e.type)).toEqual(['first', 'second'])
+  })
+
+  it('never writes a created log over an existing file, and says so at the next flush', async () => {
+    const file = join(await tempDir(), 'events.jsonl')
+    await writeFile(file, `${line(1)}\n`)
+    const log = EventLog.create(file)
+    log.append({ type: 'intruder' })
+    const error = await rejection(log.flush())
+    expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
+    expect(error.message).toMatch(/EEXIST/)
+    expect(log.error).toBe(error)
+    expect(await readFile(file, 'utf8')).toBe(`${line(1)}\n`)
+    await rejection(log.close())
+  })
+
+  it('creates nothing when its preparation fails, and hands that error to the next flush', async () => {
+    const dir = await tempDir()
+    const refused = userError('RUN_LOCKED', 'run r1 is being driven by process 1', 'Wait for it.')
+    const log = EventLog.create(join(dir, 'r1', 'events.jsonl'), { prepare: () => Promise.reject(refused) })
+    log.append({ type: 'never written' })
+    expect(await rejection(log.flush())).toBe(refused)
+    await rejection(log.close())
+    expect(existsSync(join(dir, 'r1'))).toBe(false)
   })
 
   // Every write to /dev/full (Linux) fails with ENOSPC.

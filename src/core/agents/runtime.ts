@@ -90,8 +90,9 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
   }
   let messages = buildPrompt(agent, contract, stage, input, task.context)
   let violations: Violation[] = []
+  const key = budgetKey(task)
   for (let attempt = 1; attempt <= agent.budgets.max_repairs + 1; attempt++) {
-    const refusal = deps.ledger.refusal(agent.id, budgetKey(task), agent.budgets)
+    const refusal = deps.ledger.refusal(agent.id, key, agent.budgets)
     if (refusal) {
       const hint = `Raise budgets in ${agent.file}, or give the agent a smaller task.`
       return fail('budget', `budget spent: ${refusal}`, violations, 'BUDGET_SPENT', hint)
@@ -99,21 +100,20 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
     spent.attempts = attempt
     emit({ type: 'agent.attempt_started', agent: agent.id, stage, attempt, model: task.model })
     const call = await callModel(task, deps, messages, attempt)
-    charge(spent, deps.ledger, task, call.usage, call.cost_usd)
+    charge(spent, deps.ledger, agent.id, key, call)
     if (!call.ok) {
       const reason = call.error.code === 'PROVIDER_CANCELLED' ? 'cancelled' : 'provider'
       return fail(reason, call.error.message, violations, call.error.code, call.error.hint)
     }
+    const { usage, cost_usd } = call
     emit({
       type: 'agent.output_received',
-      ...{
-        agent: agent.id,
-        stage,
-        attempt,
-        usage: call.usage,
-        cost_usd: call.cost_usd,
-        chars: call.text.length,
-      },
+      agent: agent.id,
+      stage,
+      attempt,
+      usage,
+      cost_usd,
+      chars: call.text.length,
     })
     const checked = check(contract, call.text, input)
     violations = checked.violations
@@ -142,19 +142,24 @@ async function callModel(
   attempt: number,
 ): Promise<Call> {
   const { agent, contract, stage, model } = task
-  const record = { agent: agent.id, stage, visit: task.visit, attempt, model, messages }
+  const record = () => ({ agent: agent.id, stage, visit: task.visit, attempt, model, messages })
   try {
     const result = await deps.provider.complete({
-      ...{ agent: agent.id, stage, attempt, model, messages, temperature: agent.temperature },
+      agent: agent.id,
+      stage,
+      attempt,
+      model,
+      messages,
+      temperature: agent.temperature,
       schema: { name: contract.name, schema: contract.definition.output },
       timeoutMs: agent.budgets.seconds_per_call * 1000,
       signal: deps.signal,
     })
-    if (deps.prompts) await deps.prompts.save({ ...record, response: result.text, usage: result.usage })
+    if (deps.prompts) await deps.prompts.save({ ...record(), response: result.text, usage: result.usage })
     return { ok: true, text: result.text, usage: result.usage, cost_usd: result.cost_usd }
   } catch (thrown) {
     const error = toMacdsError(thrown)
-    if (deps.prompts) await deps.prompts.save({ ...record, error: `${error.code}: ${error.message}` })
+    if (deps.prompts) await deps.prompts.save({ ...record(), error: `${error.code}: ${error.message}` })
     if (error instanceof ProviderError)
       return { ok: false, error, usage: error.usage, cost_usd: error.cost_usd }
     if (error.kind === 'bug') throw thrown
@@ -162,10 +167,16 @@ async function callModel(
   }
 }
 
-function charge(spent: Spent, ledger: BudgetLedger, task: AgentTask, usage: TokenUsage, cost: number): void {
+function charge(
+  spent: Spent,
+  ledger: BudgetLedger,
+  agent: string,
+  key: string,
+  { usage, cost_usd }: { usage: TokenUsage; cost_usd: number },
+): void {
   spent.usage = addUsage(spent.usage, usage)
-  spent.cost_usd += cost
-  ledger.charge(task.agent.id, budgetKey(task), usage, cost)
+  spent.cost_usd += cost_usd
+  ledger.charge(agent, key, usage, cost_usd)
 }
 
 /** Calls are counted per stage visit: a stage re-opened by a failure gets its calls again. */

@@ -26,8 +26,14 @@ export async function startRun(
   run_id = newRunId(),
 ): Promise<RunResult> {
   const paths = runPaths(deps.config.root, run_id)
-  await acquireLock(paths.lock, run_id)
-  const log = await EventLog.open(paths.events, { redact: deps.redact })
+  // The lock and the log file are made while the first stage starts; nothing is written before both
+  // exist, and if either cannot be made, the first flush fails the run with the reason.
+  let locked = false
+  const prepare = async () => {
+    await acquireLock(paths.lock, run_id)
+    locked = true
+  }
+  const log = EventLog.create(paths.events, { redact: deps.redact, prepare })
   const started = {
     type: 'run.started' as const,
     run_id,
@@ -40,7 +46,7 @@ export async function startRun(
   const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
   const logged = log.append(started)
   for (const listener of deps.listeners ?? []) listener(logged, state)
-  return drive(run, paths.lock)
+  return drive(run, () => (locked ? releaseLock(paths.lock) : Promise.resolve()))
 }
 
 /**
@@ -63,21 +69,27 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
   }
   const run: RunContext = { ...deps, state, log, ledger, answersDir: paths.answers }
   record(run, { type: 'run.resumed', run_id })
-  return drive(run, paths.lock)
+  return drive(run, () => releaseLock(paths.lock))
 }
 
-/** Runs the loop of a run whose lock this process holds, then closes the log and releases the lock. */
-async function drive(run: RunContext, lockFile: string): Promise<RunResult> {
+/**
+ * Runs the loop of a run, then makes the log durable, closes it and releases the lock. A log that
+ * could not be written fails the call with the reason, even if the run itself ended well.
+ */
+async function drive(run: RunContext, release: () => Promise<void>): Promise<RunResult> {
   // Contract edits during the run are part of its record (an invalid edit leaves the last valid version in force).
   const unsubscribe = run.contracts.subscribe((event) => record(run, event))
+  let failure: { error: unknown } | undefined
   try {
     await loop(run)
-  } finally {
-    unsubscribe()
-    await run.log.flush({ durable: true }).catch(() => {})
-    await run.log.close().catch(() => {})
-    await releaseLock(lockFile)
+  } catch (error) {
+    failure = { error }
   }
+  unsubscribe()
+  await run.log.flush({ durable: true }).catch((error: unknown) => void (failure ??= { error }))
+  // Nothing is written after the durable flush, so the lock may go while the file closes.
+  await Promise.all([run.log.close().catch(() => {}), release()])
+  if (failure) throw failure.error
   return { run_id: run.state.run_id, state: run.state }
 }
 
@@ -93,6 +105,8 @@ async function loop(run: RunContext): Promise<void> {
   run.onRecord = (event) => ready.changed(event)
   // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once.
   signal.addEventListener('abort', () => wake.notify(), { once: true })
+  // A log that cannot be created or written wakes the loop, which then stops the run.
+  run.log.flush().catch(() => wake.notify())
   let crashed: { error: unknown } | undefined
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
     const promise = work(signal)
@@ -105,9 +119,10 @@ async function loop(run: RunContext): Promise<void> {
   }
   try {
     for (;;) {
-      if (crashed) {
+      // A task that crashed, or a log that can no longer be written, ends the run at once.
+      if (crashed || run.log.error) {
         await stopAll(stop, tasks)
-        throw crashed.error
+        throw crashed ? crashed.error : run.log.error
       }
       if (interrupted()) return await cancel(run, tasks)
       if (run.state.status === 'failed' || run.state.status === 'passed') return await stopAll(stop, tasks)

@@ -5,8 +5,8 @@ import { type LoggedEvent, ioError, scanEventLogEnd } from './event-file.js'
 
 export { type LoggedEvent, readEventLog, replayEventLog } from './event-file.js'
 
-/** Buffered text is cut into pieces of about this many characters, each written by one call. */
-const PIECE_CHARS = 4 * 1024 * 1024
+/** Lines are encoded straight into chunks of this many bytes (a longer line gets a chunk of its own). */
+const CHUNK_BYTES = 64 * 1024
 
 /**
  * The append-only log of one run (`events.jsonl`, one JSON object per line), from which the run's
@@ -21,30 +21,57 @@ const PIECE_CHARS = 4 * 1024 * 1024
  */
 export class EventLog {
   readonly file: string
-  private readonly handle: FileHandle
+  /** The open file; every write waits for it, and a failure to open breaks the log like a failed write. */
+  private readonly opening: Promise<FileHandle>
   private seq: number
-  private lines: string[] = []
-  private lineChars = 0
-  private pieces: string[] = []
-  private writes: Promise<void> = Promise.resolve()
+  /** The chunk lines are encoded into; bytes from `cut` to `used` are appended but not yet handed to a write. */
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+  private cut = 0
+  private used = 0
+  /** Encoded lines handed over to the next write, in append order. */
+  private pieces: Buffer[] = []
+  private writes: Promise<void>
   private failure: MacdsError | undefined
   private scheduled: NodeJS.Immediate | undefined
   private closing: Promise<void> | undefined
   /** The fsync of the directory entry, started when the log opens so that the final durable flush rarely waits for it. */
-  private dirSync: Promise<void> | undefined
+  private readonly dirSync: Promise<void>
   private closed = false
   private tsMs = Number.NaN
   private tsText = ''
 
   private constructor(
     file: string,
-    handle: FileHandle,
+    opening: Promise<FileHandle>,
     lastSeq: number,
     private readonly redact: ((line: string) => string) | undefined,
   ) {
     this.file = file
-    this.handle = handle
+    this.opening = opening
     this.seq = lastSeq
+    this.writes = opening.then(
+      () => undefined,
+      (error: unknown) => void (this.failure = ioError('create', file, error)),
+    )
+    this.dirSync = opening.then(() => syncDirectory(dirname(file))).catch(() => undefined)
+  }
+
+  /**
+   * Starts a new log at once, with nothing on disk yet: events are appended (and numbered from 1)
+   * while `prepare` runs (taking the run's lock, say) and then the file is created, which must not
+   * exist. Every write waits for both, so nothing reaches the disk before them; if either fails, the
+   * next flush rejects with that error (EVENT_LOG_IO, or the error `prepare` threw).
+   */
+  static create(
+    file: string,
+    options: { redact?: (line: string) => string; prepare?: () => Promise<void> } = {},
+  ): EventLog {
+    const opening = (async () => {
+      await options.prepare?.()
+      await mkdir(dirname(file), { recursive: true })
+      return open(file, 'ax', 0o600)
+    })()
+    return new EventLog(file, opening, 0, options.redact)
   }
 
   /**
@@ -65,13 +92,16 @@ export class EventLog {
     try {
       const end = await scanEventLogEnd(handle, file)
       if (end.validBytes < end.bytes) await handle.truncate(end.validBytes)
-      const log = new EventLog(file, handle, end.lastSeq, options.redact)
-      log.dirSync = syncDirectory(dirname(file)).catch(() => undefined)
-      return log
+      return new EventLog(file, Promise.resolve(handle), end.lastSeq, options.redact)
     } catch (error) {
       await handle.close()
       throw ioError('open', file, error)
     }
+  }
+
+  /** Why the log is broken (a write, or creating the file, failed), or undefined while it works. */
+  get error(): MacdsError | undefined {
+    return this.failure
   }
 
   /** The seq of the last appended event (0 for an empty log), whether or not it is flushed yet. */
@@ -95,14 +125,18 @@ export class EventLog {
       this.tsText = new Date(now).toISOString()
     }
     const seq = this.seq + 1
-    const logged = { v: 1, seq, ts: this.tsText, ...event } as E & LoggedEvent
-    // The log's own fields win over any the caller passed, yet stay first on the line.
-    logged.v = 1
-    logged.seq = seq
-    logged.ts = this.tsText
+    const ts = this.tsText
+    const logged = { v: 1, seq, ts, ...event } as E & LoggedEvent
     let line: string
     try {
-      line = JSON.stringify(logged)
+      if ('v' in event || 'seq' in event || 'ts' in event) {
+        // The log's own fields win over any the caller passed, yet stay first on the line.
+        Object.assign(logged, { v: 1, seq, ts })
+        line = JSON.stringify(logged)
+      } else {
+        // The same line, without serializing the log's own fields through the generic path.
+        line = `{"v":1,"seq":${seq},"ts":"${ts}",${JSON.stringify(event).slice(1)}`
+      }
       if (this.redact) line = this.redact(line)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -112,20 +146,18 @@ export class EventLog {
       })
     }
     this.seq = seq
-    this.lines.push(line)
-    this.lineChars += line.length
-    if (this.lineChars >= PIECE_CHARS) this.cutPiece()
+    this.encode(line)
     this.scheduled ??= setImmediate(() => {
       this.scheduled = undefined
       // A failure is kept and rethrown by the next flush(); it must not become an unhandled rejection.
-      if (this.lines.length > 0 || this.pieces.length > 0) this.flush().catch(() => undefined)
+      if (this.used > this.cut || this.pieces.length > 0) this.flush().catch(() => undefined)
     })
     return logged
   }
 
   /**
    * Writes everything appended so far and resolves once the OS has it: after every earlier flush,
-   * by one write call per batch (more only for batches of several MiB). With `durable` it also waits
+   * by one gathered write call per batch (more only if the system takes part of it). With `durable` it also waits
    * for fsync (and, the first time, for an fsync of the directory). Appends made meanwhile go to the
    * next batch. Rejects with EVENT_LOG_IO if this or any earlier write failed.
    */
@@ -135,7 +167,7 @@ export class EventLog {
     // behind a write in progress share one write, and the later ones find nothing left to do.
     const done = this.writes.then(() => {
       if (this.failure) throw this.failure
-      if (this.lines.length > 0) this.cutPiece()
+      this.cutPiece()
       const pieces = this.pieces
       this.pieces = []
       return pieces.length > 0 || durable ? this.write(pieces, durable) : undefined
@@ -153,33 +185,47 @@ export class EventLog {
         await this.flush()
       } finally {
         this.closed = true
-        await this.handle.close()
+        await (await this.opening.catch(() => undefined))?.close()
       }
     })()
     return this.closing
   }
 
-  private cutPiece(): void {
-    this.pieces.push(this.lines.join('\n') + '\n')
-    this.lines = []
-    this.lineChars = 0
+  /**
+   * Encodes a line and its newline into the current chunk, starting a new chunk when it may not fit
+   * (UTF-8 takes at most 3 bytes per UTF-16 unit). Bytes already handed to a write are never touched.
+   */
+  private encode(line: string): void {
+    const room = line.length * 3 + 1
+    if (this.used + room > this.chunk.length) {
+      this.cutPiece()
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room))
+      this.cut = 0
+      this.used = 0
+    }
+    this.used += this.chunk.write(line, this.used)
+    this.chunk[this.used++] = 0x0a
   }
 
-  private async write(pieces: string[], durable: boolean): Promise<void> {
+  /** Hands the encoded lines not yet handed over to the next write. */
+  private cutPiece(): void {
+    if (this.used === this.cut) return
+    this.pieces.push(this.chunk.subarray(this.cut, this.used))
+    this.cut = this.used
+  }
+
+  private async write(pieces: Buffer[], durable: boolean): Promise<void> {
     if (this.failure) throw this.failure
     if (this.closed) return // nothing can have been appended since the final flush
     try {
-      for (const piece of pieces) {
-        const bytes = Buffer.from(piece, 'utf8')
-        for (let offset = 0; offset < bytes.length;) {
-          const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset)
-          if (bytesWritten === 0) throw new Error('the write made no progress')
-          offset += bytesWritten
-        }
+      const handle = await this.opening
+      for (let rest = pieces; rest.length > 0;) {
+        const { bytesWritten } = await handle.writev(rest)
+        if (bytesWritten === 0) throw new Error('the write made no progress')
+        rest = after(rest, bytesWritten)
       }
       if (durable) {
-        await this.handle.datasync()
-        this.dirSync ??= syncDirectory(dirname(this.file))
+        await handle.datasync()
         await this.dirSync
       }
     } catch (error) {
@@ -187,6 +233,18 @@ export class EventLog {
       throw this.failure
     }
   }
+}
+
+/** What is left of `pieces` once their first `written` bytes are on disk. */
+function after(pieces: Buffer[], written: number): Buffer[] {
+  let index = 0
+  while (index < pieces.length && written >= (pieces[index] as Buffer).length) {
+    written -= (pieces[index] as Buffer).length
+    index++
+  }
+  const rest = pieces.slice(index)
+  if (written > 0 && rest.length > 0) rest[0] = (rest[0] as Buffer).subarray(written)
+  return rest
 }
 
 /** Makes a new file's directory entry durable; platforms that cannot fsync a directory are skipped. */

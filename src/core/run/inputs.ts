@@ -41,36 +41,38 @@ export interface InputFacts {
 export function buildInput(contract: string, facts: InputFacts): Json {
   const { run_id, requirement } = facts
   const out = (name: string) => (facts.outputs[name] ?? {}) as Json
-  const requirements = out('requirements')
-  const architecture = out('architecture')
   const withContext = (input: Json) => (facts.context ? { ...input, failure_context: facts.context } : input)
   const { implementation } = facts
   switch (contract) {
     case 'requirements':
       return { run_id, requirement, repository: { name: facts.repository }, memory: [] }
     case 'architecture':
-      return withContext({ run_id, requirement, requirements: pick(requirements, ['requirements', 'risks']) })
+      return withContext({
+        run_id,
+        requirement,
+        requirements: pick(out('requirements'), ['requirements', 'risks']),
+      })
     case 'implementation':
       return withContext({
         run_id,
         requirement,
-        requirements: pick(requirements, ['requirements']),
-        architecture: pick(architecture, ['components', 'invariants']),
+        requirements: pick(out('requirements'), ['requirements']),
+        architecture: pick(out('architecture'), ['components', 'invariants']),
       })
     case 'infra':
       return {
         run_id,
         requirement,
-        requirements: pick(requirements, ['requirements']),
-        architecture: pick(architecture, ['components', 'decisions']),
+        requirements: pick(out('requirements'), ['requirements']),
+        architecture: pick(out('architecture'), ['components', 'decisions']),
         pipeline: facts.pipeline?.pipeline ?? [],
       }
     case 'review':
       return {
         run_id,
         requirement,
-        requirements: pick(requirements, ['requirements']),
-        architecture: pick(architecture, ['components', 'invariants']),
+        requirements: pick(out('requirements'), ['requirements']),
+        architecture: pick(out('architecture'), ['components', 'invariants']),
         ...(implementation ? { changeset_id: implementation.id, changeset: implementation.changeset } : {}),
         diff: facts.diff,
       }
@@ -97,8 +99,8 @@ export function buildInput(contract: string, facts: InputFacts): Json {
       return {
         run_id,
         requirement,
-        requirements: pick(requirements, ['requirements']),
-        architecture: pick(architecture, ['invariants', 'components']),
+        requirements: pick(out('requirements'), ['requirements']),
+        architecture: pick(out('architecture'), ['invariants', 'components']),
         changesets: facts.changesets.map(({ id, intent, changeset }) => ({
           id,
           intent,

@@ -74,18 +74,26 @@ export function initialState(event: Extract<RunEvent, { type: 'run.started' }>):
   const stages: Record<string, StageState> = {}
   for (const stage of event.workflow.stages) stages[stage.id] = { status: 'pending', visit: 0 }
   return {
-    ...{ run_id: event.run_id, requirement: event.requirement, root: event.root, workflow: event.workflow },
-    ...{
-      options: event.options,
-      status: 'running',
-      message: '',
-      stages,
-      outputs: {},
-      loops: {},
-      extra_loops: {},
-    },
-    ...{ contexts: {}, feedback: {}, gates: {}, escalations: {}, changesets: {}, rejected: {} },
-    ...{ tokens: {}, cost_usd: 0, events: 1 },
+    run_id: event.run_id,
+    requirement: event.requirement,
+    root: event.root,
+    workflow: event.workflow,
+    options: event.options,
+    status: 'running',
+    message: '',
+    stages,
+    outputs: {},
+    loops: {},
+    extra_loops: {},
+    contexts: {},
+    feedback: {},
+    gates: {},
+    escalations: {},
+    changesets: {},
+    rejected: {},
+    tokens: {},
+    cost_usd: 0,
+    events: 1,
   }
 }
 
