@@ -98,6 +98,10 @@ function describe(event: AgentEvent): string {
         `${at} ${event.violations.length} violation${event.violations.length === 1 ? '' : 's'}${event.will_repair ? ', asking for a repair' : ''}:`,
         ...event.violations.map(formatViolation),
       ].join('\n')
+    case 'agent.tool_called':
+      return `${at} ${event.tool}(${event.arguments}): ${event.ok ? `${event.chars} chars` : `refused: ${event.error ?? ''}`}`
+    case 'agent.tools_unavailable':
+      return `${at} ${event.model} cannot call tools; answering from the prompt alone (${event.message})`
     case 'agent.repaired':
       return `${at} the repair satisfies the contract`
     case 'agent.accepted':

@@ -39,6 +39,8 @@ export function plainReporter(out: Writable, redact: Redactor): RunListener {
       case 'agent.violations':
         violations.set(event.stage, (violations.get(event.stage) ?? 0) + event.violations.length)
         return
+      case 'agent.tools_unavailable':
+        return line(`    ${event.model} cannot call tools; ${event.agent} answers from its prompt alone`)
       case 'stage.passed':
       case 'stage.failed': {
         const seconds = (

@@ -12,9 +12,12 @@ export interface FakeUsage {
  * - `completion`: a whole answer, sent as SSE chunks when the request streams and as JSON otherwise;
  * - `stream`: explicit SSE chunks, with a delay between them, and optionally a stall (the response
  *   never ends) or a drop (the connection is cut) after the last chunk;
- * - `error`: a status with an OpenAI-style `{ error: { message, type, code, param } }` body.
+ * - `error`: a status with an OpenAI-style `{ error: { message, type, code, param } }` body;
+ * - `tools`: an answer that calls tools, streamed the way OpenAI streams them (the name first, the
+ *   arguments in two pieces), finishing with `tool_calls`.
  */
 export type FakeReply =
+  | { kind: 'tools'; calls: { name: string; arguments: unknown }[]; usage?: FakeUsage }
   | { kind: 'completion'; content: string; finish_reason?: string; usage?: FakeUsage }
   | {
       kind: 'stream'
@@ -55,6 +58,11 @@ export function completion(
   extra: Omit<Extract<FakeReply, { kind: 'completion' }>, 'kind' | 'content'> = {},
 ): FakeReply {
   return { kind: 'completion', content, ...extra }
+}
+
+/** A reply that calls tools, for brevity; arguments are sent as the JSON text of the value given. */
+export function toolCalls(...calls: { name: string; arguments: unknown }[]): FakeReply {
+  return { kind: 'tools', calls }
 }
 
 /** An error reply, for brevity. */
@@ -119,8 +127,6 @@ async function answer(res: ServerResponse, reply: FakeReply, body: Record<string
       usage: reply.usage && withTotal(reply.usage),
     })
   }
-  const { chunks, delayMs = 0, end = 'done' } = reply.kind === 'stream' ? reply : { chunks: [reply.content] }
-  const pause = () => new Promise((resolve) => setTimeout(resolve, delayMs))
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`)
   const chunk = (delta: object, finish_reason: string | null) => ({
@@ -129,6 +135,34 @@ async function answer(res: ServerResponse, reply: FakeReply, body: Record<string
     model,
     choices: [{ index: 0, delta, finish_reason }],
   })
+  const usageChunk = (usage: FakeUsage) => ({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    model,
+    choices: [],
+    usage: withTotal(usage),
+  })
+  const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage
+  if (reply.kind === 'tools') {
+    for (const [index, call] of reply.calls.entries()) {
+      const text = JSON.stringify(call.arguments)
+      const half = Math.floor(text.length / 2)
+      const id = `call_fake_${index + 1}`
+      send(
+        chunk(
+          { tool_calls: [{ index, id, type: 'function', function: { name: call.name, arguments: '' } }] },
+          null,
+        ),
+      )
+      send(chunk({ tool_calls: [{ index, function: { arguments: text.slice(0, half) } }] }, null))
+      send(chunk({ tool_calls: [{ index, function: { arguments: text.slice(half) } }] }, null))
+    }
+    send(chunk({}, 'tool_calls'))
+    if (reply.usage && wantsUsage) send(usageChunk(reply.usage))
+    return void res.end('data: [DONE]\n\n')
+  }
+  const { chunks, delayMs = 0, end = 'done' } = reply.kind === 'stream' ? reply : { chunks: [reply.content] }
+  const pause = () => new Promise((resolve) => setTimeout(resolve, delayMs))
   for (const [i, content] of chunks.entries()) {
     if (i > 0) await pause()
     send(chunk(i === 0 ? { role: 'assistant', content } : { content }, null))
@@ -137,15 +171,7 @@ async function answer(res: ServerResponse, reply: FakeReply, body: Record<string
   // Cutting the connection at once could discard the chunks before the client reads them.
   if (end === 'drop') return void setTimeout(() => res.destroy(), Math.max(delayMs, 20))
   send(chunk({}, reply.finish_reason ?? 'stop'))
-  const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage
-  if (reply.usage && wantsUsage)
-    send({
-      id: 'chatcmpl-fake',
-      object: 'chat.completion.chunk',
-      model,
-      choices: [],
-      usage: withTotal(reply.usage),
-    })
+  if (reply.usage && wantsUsage) send(usageChunk(reply.usage))
   res.end('data: [DONE]\n\n')
 }
 

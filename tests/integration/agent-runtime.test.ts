@@ -31,7 +31,7 @@ const agent: AgentDefinition = {
   temperature: 0.1,
   requires_approval: false,
   budgets: { ...DEFAULT_BUDGETS, seconds_per_call: 5 },
-  permissions: { files: { allow: [], deny: [] }, artifacts: [] },
+  permissions: { files: { allow: [], deny: [] }, read: { allow: ['**'], deny: [] }, artifacts: [] },
   prompt: 'You design components.',
   file: 'agents/writer.yaml',
   prompt_file: undefined,

@@ -105,6 +105,39 @@ describe('scripted provider', () => {
     expect(error.code).toBe('PROVIDER_CANCELLED')
   })
 
+  it('answers a step with tool_calls with those calls, and the next step with its output', async () => {
+    const file = await scriptFile(`version: 1
+steps:
+  - agent: architect
+    tool_calls:
+      - name: read_file
+        arguments: { path: src/api.ts }
+      - name: search
+        arguments: '{"pattern": "serve"}'
+  - agent: architect
+    output: { components: [] }
+`)
+    const provider = createScriptedProvider(await loadScript(file))
+    const asked = await provider.complete(request('architect', 'architecture'))
+    expect(asked.text).toBe('')
+    expect(asked.tool_calls).toEqual([
+      { id: 'call_1_1', name: 'read_file', arguments: '{"path":"src/api.ts"}' },
+      { id: 'call_1_2', name: 'search', arguments: '{"pattern": "serve"}' },
+    ])
+    const answered = await provider.complete(request('architect', 'architecture'))
+    expect(JSON.parse(answered.text)).toEqual({ components: [] })
+    expect(answered.tool_calls).toBeUndefined()
+  })
+
+  it('refuses a step with both an answer and tool calls, saying which keys are allowed', async () => {
+    const file = await scriptFile(
+      'version: 1\nsteps:\n  - agent: a\n    output: {}\n    tool_calls: [{ name: list_files, arguments: {} }]\n',
+    )
+    const error = await rejection(loadScript(file))
+    expect(error.code).toBe('SCRIPT_INVALID')
+    expect(error.message).toContain('exactly one of output, raw or tool_calls')
+  })
+
   it('reports every problem of a script at file:line:col', async () => {
     const file = await scriptFile(
       'version: 1\nsteps:\n  - agent: a\n    ouptut: {}\n  - agent: b\n    raw: x\n    output: {}\n  - stage: s\n    raw: y\n',

@@ -1,3 +1,4 @@
+import { DEFAULT_READ_ALLOW, DEFAULT_READ_DENY } from '../tools/policy.js'
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
@@ -120,6 +121,10 @@ async function toDefinition(
     budgets: { ...DEFAULT_BUDGETS, ...raw.budgets },
     permissions: {
       files: { allow: raw.permissions?.files?.allow ?? [], deny: raw.permissions?.files?.deny ?? [] },
+      read: {
+        allow: raw.permissions?.read?.allow ?? [...DEFAULT_READ_ALLOW],
+        deny: [...DEFAULT_READ_DENY, ...(raw.permissions?.read?.deny ?? [])],
+      },
       artifacts: raw.permissions?.artifacts ?? [],
     },
     prompt: prompt.text,

@@ -3,12 +3,20 @@ import type { Violation } from '../contracts/types.js'
 import { validateValue } from '../contracts/validate.js'
 import { toMacdsError } from '../errors.js'
 import { ProviderError } from '../providers/errors.js'
-import { addUsage, type ChatMessage, NO_USAGE, type Provider, type TokenUsage } from '../providers/types.js'
+import {
+  addUsage,
+  type ChatMessage,
+  NO_USAGE,
+  type Provider,
+  type TokenUsage,
+  type ToolCall,
+} from '../providers/types.js'
 import type { BudgetLedger } from './budget.js'
 import type { AgentEventListener, FailureReason } from './events.js'
 import { extractJson } from './extract-json.js'
 import { buildPrompt, type PromptContext, repairMessage } from './prompt.js'
 import type { PromptStore } from './prompt-store.js'
+import { type ToolBox, toolRound } from './tool-round.js'
 import type { AgentDefinition } from './types.js'
 
 /** One stage's work for one agent. */
@@ -22,6 +30,8 @@ export interface AgentTask {
   /** Which visit of the stage this is (a re-opened stage is visited again); calls are budgeted per visit. */
   visit?: number
   context?: PromptContext
+  /** Read-only tools the model may call before it answers; every model call counts against calls_per_stage. */
+  tools?: ToolBox
 }
 
 /** What the runtime works with; shared by every task of a run. */
@@ -90,31 +100,39 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
   }
   let messages = buildPrompt(agent, contract, stage, input, task.context)
   let violations: Violation[] = []
+  let tools = task.tools
   const key = budgetKey(task)
   for (let attempt = 1; attempt <= agent.budgets.max_repairs + 1; attempt++) {
-    const refusal = deps.ledger.refusal(agent.id, key, agent.budgets)
-    if (refusal) {
-      const hint = `Raise budgets in ${agent.file}, or give the agent a smaller task.`
-      return fail('budget', `budget spent: ${refusal}`, violations, 'BUDGET_SPENT', hint)
+    let call: Call
+    // Each pass is one model call: a tool round, or the answer that ends the attempt.
+    for (let round = 0; ; round++) {
+      const refusal = deps.ledger.refusal(agent.id, key, agent.budgets)
+      if (refusal) {
+        const hint = `Raise budgets in ${agent.file}, or give the agent a smaller task.`
+        return fail('budget', `budget spent: ${refusal}`, violations, 'BUDGET_SPENT', hint)
+      }
+      if (round === 0) {
+        spent.attempts = attempt
+        emit({ type: 'agent.attempt_started', agent: agent.id, stage, attempt, model: task.model })
+      }
+      call = await callModel(task, deps, messages, attempt, tools)
+      charge(spent, deps.ledger, agent.id, key, call)
+      if (!call.ok) {
+        const reason = call.error.code === 'PROVIDER_CANCELLED' ? 'cancelled' : 'provider'
+        return fail(reason, call.error.message, violations, call.error.code, call.error.hint)
+      }
+      const { usage, cost_usd, tool_calls } = call
+      const at = { agent: agent.id, stage, attempt }
+      const asked = tool_calls && tools ? { tool_calls: tool_calls.length } : {}
+      emit({ type: 'agent.output_received', ...at, usage, cost_usd, chars: call.text.length, ...asked })
+      if (call.tools_refused !== undefined) {
+        // Said once: the provider reports the refusal only on the call that found it.
+        emit({ type: 'agent.tools_unavailable', ...at, model: task.model, message: call.tools_refused })
+        tools = undefined
+      }
+      if (!tool_calls || !tools) break
+      messages = [...messages, ...(await toolRound(tool_calls, call.text, tools, at, emit, deps.signal))]
     }
-    spent.attempts = attempt
-    emit({ type: 'agent.attempt_started', agent: agent.id, stage, attempt, model: task.model })
-    const call = await callModel(task, deps, messages, attempt)
-    charge(spent, deps.ledger, agent.id, key, call)
-    if (!call.ok) {
-      const reason = call.error.code === 'PROVIDER_CANCELLED' ? 'cancelled' : 'provider'
-      return fail(reason, call.error.message, violations, call.error.code, call.error.hint)
-    }
-    const { usage, cost_usd } = call
-    emit({
-      type: 'agent.output_received',
-      agent: agent.id,
-      stage,
-      attempt,
-      usage,
-      cost_usd,
-      chars: call.text.length,
-    })
     const checked = check(contract, call.text, input)
     violations = checked.violations
     if (checked.ok) {
@@ -132,7 +150,14 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
 }
 
 type Call =
-  | { ok: true; text: string; usage: TokenUsage; cost_usd: number }
+  | {
+      ok: true
+      text: string
+      usage: TokenUsage
+      cost_usd: number
+      tool_calls?: ToolCall[]
+      tools_refused?: string
+    }
   | { ok: false; error: ProviderError | ReturnType<typeof toMacdsError>; usage: TokenUsage; cost_usd: number }
 
 async function callModel(
@@ -140,6 +165,7 @@ async function callModel(
   deps: RuntimeDeps,
   messages: ChatMessage[],
   attempt: number,
+  tools: ToolBox | undefined,
 ): Promise<Call> {
   const { agent, contract, stage, model } = task
   const record = () => ({ agent: agent.id, stage, visit: task.visit, attempt, model, messages })
@@ -151,12 +177,14 @@ async function callModel(
       model,
       messages,
       temperature: agent.temperature,
+      ...(tools ? { tools: tools.specs } : {}),
       schema: { name: contract.name, schema: contract.definition.output },
       timeoutMs: agent.budgets.seconds_per_call * 1000,
       signal: deps.signal,
     })
     if (deps.prompts) await deps.prompts.save({ ...record(), response: result.text, usage: result.usage })
-    return { ok: true, text: result.text, usage: result.usage, cost_usd: result.cost_usd }
+    const { text, usage, cost_usd, tool_calls, tools_refused } = result
+    return { ok: true, text, usage, cost_usd, tool_calls, tools_refused }
   } catch (thrown) {
     const error = toMacdsError(thrown)
     if (deps.prompts) await deps.prompts.save({ ...record(), error: `${error.code}: ${error.message}` })

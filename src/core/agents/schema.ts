@@ -37,6 +37,11 @@ export const agentFileSchema = {
         calls_per_stage: { type: 'integer', minimum: 1 },
         seconds_per_call: { type: 'number', exclusiveMinimum: 0 },
         max_repairs: { type: 'integer', minimum: 0, maximum: 10 },
+        context_tokens: {
+          type: 'integer',
+          minimum: 0,
+          description: 'tokens of repository context (map, files, diff) put in each prompt',
+        },
       },
     },
     permissions: {
@@ -47,6 +52,14 @@ export const agentFileSchema = {
           type: 'object',
           additionalProperties: false,
           properties: { allow: globs, deny: globs },
+          description: 'the files its ChangeSets may write',
+        },
+        read: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allow: globs, deny: globs },
+          description:
+            'the files its tools may read: allow replaces the default (everything); deny adds to the secrets always denied',
         },
         artifacts: {
           type: 'array',

@@ -10,6 +10,8 @@ export interface AgentBudgets {
   seconds_per_call: number
   /** Times an answer with error violations is sent back for repair. */
   max_repairs: number
+  /** Tokens of repository context (map, files, diff) put in each prompt. */
+  context_tokens: number
 }
 
 /** A valid agent definition, read from agents/<id>.yaml (and agents/<id>.md for the prompt). */
@@ -29,6 +31,8 @@ export interface AgentDefinition {
   budgets: AgentBudgets
   permissions: {
     files: { allow: string[]; deny: string[] }
+    /** What its read-only tools may read; the secrets denied by default are always in `deny`. */
+    read: { allow: string[]; deny: string[] }
     artifacts: ArtifactName[]
   }
   /** The role text. */
@@ -43,4 +47,5 @@ export const DEFAULT_BUDGETS: AgentBudgets = {
   calls_per_stage: 6,
   seconds_per_call: 300,
   max_repairs: 2,
+  context_tokens: 8_000,
 }

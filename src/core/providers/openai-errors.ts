@@ -31,9 +31,10 @@ export type Failure =
 
 /**
  * Request parameters some models refuse (reasoning models want `max_completion_tokens` and take
- * only the default temperature); a refusal adjusts the request instead of failing it.
+ * only the default temperature; some servers have no function calling); a refusal adjusts the
+ * request instead of failing it.
  */
-export type AdjustableParam = 'max_tokens' | 'temperature'
+export type AdjustableParam = 'max_tokens' | 'temperature' | 'tools'
 
 /** Connection errors that mean the server is not there at all; retrying them only delays the hint. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'])
@@ -220,5 +221,12 @@ function refusedParam(param: unknown, message: string): AdjustableParam | undefi
     return 'max_tokens'
   if (named === 'temperature' || /'temperature'.*(not supported|unsupported|only the default)/i.test(message))
     return 'temperature'
+  if (
+    /^(tools|tool_choice|functions)\b/.test(named) ||
+    /\b(tools?|tool_choice|function calling)\b.*(not supported|unsupported|not enabled|not available)/i.test(
+      message,
+    )
+  )
+    return 'tools'
   return undefined
 }

@@ -2,16 +2,20 @@ import type OpenAI from 'openai'
 import type { AdjustableParam } from './openai-errors.js'
 import { fitsStrictSubset } from './strict-schema.js'
 import {
+  type ChatMessage,
   type CompletionRequest,
   estimateTokens,
   NO_USAGE,
   type OutputMode,
   type TokenUsage,
+  type ToolCall,
 } from './types.js'
 
 /** How one HTTP request ended. Reading the stream never throws: a failure lands in `error`. */
 export interface StreamOutcome {
   text: string
+  /** Tool calls the answer asked for, assembled from their streamed pieces. */
+  toolCalls: ToolCall[]
   /** The `finish_reason` of the answer; undefined when the stream ended without one. */
   finishReason: string | undefined
   /** Usage the server reported in its last chunk, if it did. */
@@ -25,7 +29,7 @@ export interface StreamOutcome {
  * The chat completions request for `mode`: always streamed with usage, and with a `response_format`
  * for the structured modes. `strict` is only claimed for schemas inside OpenAI's strict subset.
  * Parameters the model refused earlier are adjusted: `max_completion_tokens` instead of
- * `max_tokens`, no temperature.
+ * `max_tokens`, no temperature, no tools.
  */
 export function buildBody(
   request: CompletionRequest,
@@ -35,13 +39,16 @@ export function buildBody(
 ): OpenAI.ChatCompletionCreateParamsStreaming {
   const body: OpenAI.ChatCompletionCreateParamsStreaming = {
     model: request.model,
-    messages: request.messages,
+    messages: request.messages.map(wireMessage),
     stream: true,
     stream_options: { include_usage: true },
   }
   if (refused.has('max_tokens')) body.max_completion_tokens = maxTokens
   else body.max_tokens = maxTokens
   if (request.temperature !== undefined && !refused.has('temperature')) body.temperature = request.temperature
+  if (request.tools && request.tools.length > 0 && !refused.has('tools')) {
+    body.tools = request.tools.map((tool) => ({ type: 'function', function: tool }))
+  }
   if (mode === 'json_object') body.response_format = { type: 'json_object' }
   if (mode === 'json_schema' && request.schema) {
     const { name, schema } = request.schema
@@ -64,7 +71,13 @@ export async function streamOnce(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<StreamOutcome> {
-  const outcome: StreamOutcome = { text: '', finishReason: undefined, usage: undefined, started: false }
+  const outcome: StreamOutcome = {
+    text: '',
+    toolCalls: [],
+    finishReason: undefined,
+    usage: undefined,
+    started: false,
+  }
   try {
     // The client's own timeout only guards the headers; it is set past the caller's deadline so the
     // deadline, which covers the stream too, always fires first.
@@ -73,6 +86,7 @@ export async function streamOnce(
     for await (const chunk of stream) {
       const choice = chunk.choices?.find((c) => c.index === 0) ?? chunk.choices?.[0]
       if (choice?.delta?.content) outcome.text += choice.delta.content
+      for (const piece of choice?.delta?.tool_calls ?? []) addToolCallPiece(outcome.toolCalls, piece)
       if (choice?.finish_reason) outcome.finishReason = choice.finish_reason
       if (chunk.usage) outcome.usage = reportedUsage(chunk.usage)
     }
@@ -80,6 +94,29 @@ export async function streamOnce(
     outcome.error = error
   }
   return outcome
+}
+
+/** Adds a streamed piece of a tool call: the first piece of an index names it, later ones extend its arguments. */
+function addToolCallPiece(calls: ToolCall[], piece: OpenAI.ChatCompletionChunk.Choice.Delta.ToolCall): void {
+  const call = (calls[piece.index] ??= { id: '', name: '', arguments: '' })
+  if (piece.id) call.id = piece.id
+  if (piece.function?.name) call.name += piece.function.name
+  if (piece.function?.arguments) call.arguments += piece.function.arguments
+}
+
+/** A message as the chat completions API takes it. */
+function wireMessage(message: ChatMessage): OpenAI.ChatCompletionMessageParam {
+  if (message.role !== 'assistant') return message
+  if (!message.tool_calls?.length) return { role: 'assistant', content: message.content }
+  return {
+    role: 'assistant',
+    content: message.content,
+    tool_calls: message.tool_calls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    })),
+  }
 }
 
 /**

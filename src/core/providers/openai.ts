@@ -103,6 +103,8 @@ function apiKey(settings: OpenAiSettings, env: NodeJS.ProcessEnv): string | unde
 class Call {
   private usage: TokenUsage = NO_USAGE
   private requests = 0
+  /** What the server said when it refused function calling during this call. */
+  private toolsRefused: string | undefined
   private readonly deadline = new AbortController()
   private readonly signal: AbortSignal
   private readonly context: ErrorContext
@@ -137,10 +139,23 @@ class Call {
       ;({ outcome, mode } = await this.inBestMode(limit * 2))
       if (outcome.finishReason === 'length') throw truncatedError(this.context, limit * 2)
     }
-    if (outcome.text.trim() === '') throw emptyError(this.context, outcome.finishReason)
+    const toolCalls = outcome.toolCalls.filter((call) => call.name !== '')
+    if (outcome.text.trim() === '' && toolCalls.length === 0)
+      throw emptyError(this.context, outcome.finishReason)
     const text = this.shared.redact(outcome.text)
     const { model } = this.request
-    return { text, model, usage: this.usage, cost_usd: this.cost(), mode, requests: this.requests }
+    const result: CompletionResult = {
+      text,
+      model,
+      usage: this.usage,
+      cost_usd: this.cost(),
+      mode,
+      requests: this.requests,
+    }
+    if (toolCalls.length > 0)
+      result.tool_calls = toolCalls.map((call, i) => ({ ...call, id: call.id || `call_${i + 1}` }))
+    if (this.toolsRefused !== undefined) result.tools_refused = this.toolsRefused
+    return result
   }
 
   /** Starts from the mode remembered for the model and falls back while the server refuses it. */
@@ -171,6 +186,7 @@ class Call {
       if (failure.kind === 'param_rejected') {
         if (quirks.has(failure.param)) throw badRequestError(this.context, failure.detail)
         refused.set(model, new Set([...quirks, failure.param]))
+        if (failure.param === 'tools') this.toolsRefused = failure.detail
         retry-- // an adjusted request is not a retry
         continue
       }

@@ -12,6 +12,8 @@ export interface ScriptStep {
   output?: unknown
   /** Or the text exactly as a model might return it. */
   raw?: string
+  /** Or tools the model calls before it answers; the step after answers with what they returned in view. */
+  tool_calls?: { name: string; arguments: unknown }[]
   usage?: TokenUsage
   delay_ms?: number
 }
@@ -43,6 +45,16 @@ export const scriptFileSchema = {
           attempt: { type: 'integer', minimum: 1 },
           output: {},
           raw: { type: 'string' },
+          tool_calls: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['name', 'arguments'],
+              additionalProperties: false,
+              properties: { name: { type: 'string', minLength: 1 }, arguments: {} },
+            },
+          },
           usage: {
             type: 'object',
             required: ['prompt_tokens', 'completion_tokens'],
@@ -64,11 +76,16 @@ export async function loadScript(file: string): Promise<Script> {
   const { issues } = checked
   const steps = issues.items.length === 0 ? (checked.value as { steps: ScriptStep[] }).steps : []
   steps.forEach((step, index) => {
-    const has = ['output', 'raw'].filter((key) => key in step).length
+    const has = ['output', 'raw', 'tool_calls'].filter((key) => key in step).length
     if (has !== 1) {
-      issues.add('SCRIPT_SHAPE', `/steps/${index}`, `step ${index + 1} needs exactly one of output or raw`, {
-        hint: 'Give the answer as output: (a JSON value) or as raw: (text as a model would write it).',
-      })
+      issues.add(
+        'SCRIPT_SHAPE',
+        `/steps/${index}`,
+        `step ${index + 1} needs exactly one of output, raw or tool_calls`,
+        {
+          hint: 'Give the answer as output: (a JSON value) or as raw: (text as a model would write it), or list tool_calls: the model makes before answering.',
+        },
+      )
     }
   })
   if (issues.items.length > 0) {

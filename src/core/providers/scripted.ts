@@ -32,7 +32,7 @@ export function createScriptedProvider(script: Script): ScriptedProvider {
       if (!step) throw noStep(script, request, used.size)
       used.add(index)
       await wait(step.delay_ms ?? 0, request)
-      return answer(step, request)
+      return answer(step, request, index)
     },
   }
 }
@@ -61,16 +61,23 @@ async function wait(ms: number, request: CompletionRequest): Promise<void> {
   }
 }
 
-function answer(step: ScriptStep, request: CompletionRequest): CompletionResult {
-  const text = step.raw ?? JSON.stringify(step.output, null, 2)
+function answer(step: ScriptStep, request: CompletionRequest, index: number): CompletionResult {
+  const tool_calls = step.tool_calls?.map(({ name, arguments: args }, i) => ({
+    id: `call_${index + 1}_${i + 1}`,
+    name,
+    arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+  }))
+  const text = tool_calls ? '' : (step.raw ?? JSON.stringify(step.output, null, 2))
   const prompt = request.messages.map((m) => m.content).join('\n')
+  const spent = tool_calls ? JSON.stringify(tool_calls) : text
   return {
     text,
     model: request.model,
-    usage: step.usage ?? { prompt_tokens: estimateTokens(prompt), completion_tokens: estimateTokens(text) },
+    usage: step.usage ?? { prompt_tokens: estimateTokens(prompt), completion_tokens: estimateTokens(spent) },
     cost_usd: 0,
     mode: 'text',
     requests: 1,
+    ...(tool_calls ? { tool_calls } : {}),
   }
 }
 

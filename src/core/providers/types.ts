@@ -1,8 +1,24 @@
-/** One message of a chat conversation, as OpenAI-compatible servers take it. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant'
-  content: string
+/** A tool call a model asked for: the tool's name and its arguments as the JSON text the model wrote. */
+export interface ToolCall {
+  id: string
+  name: string
+  arguments: string
 }
+
+/** A tool a model may call: its name, what it does, and a JSON Schema of its arguments. */
+export interface ToolSpec {
+  name: string
+  description: string
+  parameters: Record<string, unknown>
+  /** The arguments follow the schema exactly (OpenAI's strict function calling). */
+  strict?: boolean
+}
+
+/** One message of a chat conversation, as OpenAI-compatible servers take it. */
+export type ChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string; tool_calls?: ToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string }
 
 /** Tokens a call used, as the server reported them (or estimated when it did not). */
 export interface TokenUsage {
@@ -25,6 +41,8 @@ export interface CompletionRequest {
   temperature?: number
   /** JSON Schema of the expected answer, used for structured output where the server supports it. */
   schema?: { name: string; schema: Record<string, unknown> }
+  /** Tools the model may call before it answers; a server without function calling gets none. */
+  tools?: ToolSpec[]
   /** Upper bound on answer tokens; a truncated answer is retried once with twice the room. */
   maxTokens?: number
   /** Deadline of the whole call, including a slow stream, in milliseconds. */
@@ -42,6 +60,10 @@ export interface CompletionResult {
   mode: OutputMode
   /** HTTP attempts made (1 when the first one succeeded). */
   requests: number
+  /** Tools the model asked to call instead of answering (then `text` may be empty). */
+  tool_calls?: ToolCall[]
+  /** Set on the call that found the server refuses function calling; later calls go without tools. */
+  tools_refused?: string
 }
 
 /**

@@ -9,6 +9,7 @@ import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next, StageFailure } from './events.js'
 import { gatePolicy } from './gate-policy.js'
+import { readTools } from './toolbox.js'
 import { decisionId } from './ids.js'
 import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
 import { conflictOf, reviewRejectedTwice, routeFailure } from './routing.js'
@@ -75,6 +76,7 @@ async function visitStage(
       }),
       model: modelOf(agent, run.config),
       context: { feedback },
+      tools: readTools(run.config.root, agent, run.redact),
     },
     {
       provider: run.provider,

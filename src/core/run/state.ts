@@ -113,6 +113,8 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case 'run.started':
     case 'stage.discarded':
     case 'agent.attempt_started':
+    case 'agent.tool_called':
+    case 'agent.tools_unavailable':
     case 'agent.violations':
     case 'agent.repaired':
     case 'agent.accepted':
