@@ -1,0 +1,5 @@
+export { buildRepoMap } from './build.js'
+export type { RenderedRepoMap, RenderOptions } from './render.js'
+export { renderRepoMap } from './render.js'
+export { estimateTokens } from './tokens.js'
+export type * from './types.js'
