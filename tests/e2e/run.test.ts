@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
@@ -63,6 +64,44 @@ describe('macds run', () => {
           e.type === 'effect.recorded' && e.kind === 'changeset' && /^CS_[0-9a-f]{12}$/.test(String(e.name)),
       ),
     ).toBe(true)
+  })
+
+  it('shows agents the repository of a git work tree, and lets them read it with tools', async () => {
+    const steps = stepsFor(await passingOutputs())
+    const architect = steps.findIndex((s) => s.stage === 'architecture')
+    const reads = [
+      { name: 'read_file', arguments: { path: 'src/login.ts' } },
+      { name: 'read_file', arguments: { path: '.env' } },
+    ]
+    steps.splice(architect, 0, { agent: 'architect', stage: 'architecture', tool_calls: reads })
+    const root = await runProject(steps, async (dir) => {
+      await mkdir(join(dir, 'src'))
+      await writeFile(join(dir, 'src', 'login.ts'), 'export function login() {}\n')
+      await writeFile(join(dir, '.env'), 'SESSION_SECRET=do-not-read-me-0123456789\n')
+      execFileSync('git', ['init', '-q'], { cwd: dir })
+      execFileSync('git', ['add', 'src'], { cwd: dir })
+    })
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(code).toBe(0)
+    const events = await runEvents(root, runIdOf(stdout))
+    const context = events.find((e) => e.type === 'stage.context' && e.stage === 'architecture')
+    expect(context).toMatchObject({ agent: 'architect', budget: 8000 })
+    expect(Number(context?.tokens)).toBeGreaterThan(0)
+    expect(Number(context?.tokens)).toBeLessThanOrEqual(8000)
+    expect(JSON.stringify(context?.items)).toContain('repository map')
+    const tools = events.filter((e) => e.type === 'agent.tool_called')
+    expect(tools.map((e) => [e.tool, e.ok])).toEqual([
+      ['read_file', true],
+      ['read_file', false],
+    ])
+    const prompts = await readdir(join(root, '.macds', 'prompts'), { recursive: true })
+    const texts = await Promise.all(
+      prompts
+        .filter((p) => p.endsWith('.json'))
+        .map((p) => readFile(join(root, '.macds', 'prompts', p), 'utf8')),
+    )
+    expect(texts.join('\n')).toContain('export function login()')
+    expect(texts.join('\n')).not.toContain('do-not-read-me')
   })
 
   it('writes no secret to the event log, the prompts or the screen', async () => {

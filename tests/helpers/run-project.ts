@@ -19,6 +19,7 @@ export interface Step {
   attempt?: number
   output?: unknown
   raw?: string
+  tool_calls?: { name: string; arguments: unknown }[]
   delay_ms?: number
 }
 

@@ -4,6 +4,7 @@ import type { AgentDefinition } from '../agents/types.js'
 import type { ProjectConfig } from '../config/load.js'
 import type { ContractRegistry } from '../contracts/registry.js'
 import type { Provider } from '../providers/types.js'
+import type { RepoMap } from '../repo/types.js'
 import type { Redactor } from '../secrets.js'
 import type { EventLog, LoggedEvent } from './event-log.js'
 import type { RunEvent } from './events.js'
@@ -45,6 +46,8 @@ export interface RunContext extends RunDeps {
   answersDir: string
   /** Called with every recorded event after the state took it in; the scheduler's hook. */
   onRecord?: (event: RunEvent) => void
+  /** The repository map, built when a stage first needs it (undefined: the root is not a git work tree). */
+  repoMap?: Promise<RepoMap | undefined>
 }
 
 /** Logs an event, folds it into the state, then tells the listeners. The one way a run changes. */

@@ -89,6 +89,17 @@ export type RunEvent =
     }
   | { type: 'stage.discarded'; stage: string; visit: number }
   | {
+      /** The repository text a stage's prompt was given: each item and its estimated tokens, within the budget. */
+      type: 'stage.context'
+      stage: string
+      agent: string
+      visit: number
+      budget: number
+      tokens: number
+      items: { kind: string; name: string; tokens: number }[]
+      left_out: string[]
+    }
+  | {
       type: 'effect.recorded'
       stage: string
       agent: string

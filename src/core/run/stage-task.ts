@@ -9,6 +9,7 @@ import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next, StageFailure } from './events.js'
 import { gatePolicy } from './gate-policy.js'
+import { repositoryContext } from './repo-context.js'
 import { readTools } from './toolbox.js'
 import { decisionId } from './ids.js'
 import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
@@ -64,18 +65,34 @@ async function visitStage(
   const feedback = [...(run.state.feedback[spec.id] ?? [])]
   if (context && !TAKES_CONTEXT.has(spec.contract))
     feedback.push(`${context.source_stage}: ${context.summary}`)
+  const input = buildInput(spec.contract, {
+    ...facts,
+    context: TAKES_CONTEXT.has(spec.contract) ? context : undefined,
+  })
+  const repository = await repositoryContext(run, spec, agent, input)
+  if (repository && current()) {
+    const items = repository.items.map(({ kind, name, tokens }) => ({ kind, name, tokens }))
+    const { budget, tokens, left_out } = repository
+    record(run, {
+      type: 'stage.context',
+      stage: spec.id,
+      agent: agent.id,
+      visit,
+      budget,
+      tokens,
+      items,
+      left_out,
+    })
+  }
   const outcome = await runAgent(
     {
       agent,
       contract: run.contracts.require(spec.contract),
       stage: spec.id,
       visit,
-      input: buildInput(spec.contract, {
-        ...facts,
-        context: TAKES_CONTEXT.has(spec.contract) ? context : undefined,
-      }),
+      input,
       model: modelOf(agent, run.config),
-      context: { feedback },
+      context: { feedback, repository: repository?.items },
       tools: readTools(run.config.root, agent, run.redact),
     },
     {

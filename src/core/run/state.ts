@@ -112,6 +112,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
   switch (event.type) {
     case 'run.started':
     case 'stage.discarded':
+    case 'stage.context':
     case 'agent.attempt_started':
     case 'agent.tool_called':
     case 'agent.tools_unavailable':
