@@ -17,9 +17,7 @@ export async function driveFromCli(
   drive: (deps: RunDeps) => Promise<RunResult>,
 ): Promise<number> {
   const json = context.options.json === true
-  const reporter = json
-    ? jsonReporter(context.stdout, setup.redact)
-    : plainReporter(context.stdout, setup.redact)
+  const reporter = json ? jsonReporter(context.stdout) : plainReporter(context.stdout, setup.redact)
   const controller = new AbortController()
   const onSignal = () => controller.abort()
   process.once('SIGINT', onSignal)

@@ -5,9 +5,9 @@ import type { RunState } from '../core/run/state.js'
 import type { Redactor } from '../core/secrets.js'
 import { say } from './command.js'
 
-/** One JSON event per line, and nothing else, on the stream. */
-export function jsonReporter(out: Writable, redact: Redactor): RunListener {
-  return (event) => out.write(`${redact(JSON.stringify(event))}\n`)
+/** One JSON event per line, and nothing else, on the stream: each line exactly as the log has it. */
+export function jsonReporter(out: Writable): RunListener {
+  return (_event, _state, line) => out.write(`${line}\n`)
 }
 
 /**

@@ -1,3 +1,8 @@
+import { buildPrompt } from '../../src/core/agents/prompt.js'
+import type { AgentDefinition } from '../../src/core/agents/types.js'
+import type { CompiledContract } from '../../src/core/contracts/compile.js'
+import { selectContext } from '../../src/core/context/select.js'
+import { estimateTokens } from '../../src/core/repo/tokens.js'
 import { execFileSync } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -134,4 +139,38 @@ function otherText(i: number, ext: string): string {
     default:
       return `.item-${i} {\n  color: #${(i % 4096).toString(16).padStart(3, '0')};\n  margin: 0;\n}\n`
   }
+}
+
+/**
+ * The prompt of an implementation call on the repository `benchRepoMap` left in `dir`, whose
+ * architecture gives the component one folder: the repository context's tokens against the budget of
+ * the shipped implementation agent, and the whole prompt's tokens.
+ */
+export async function benchImplementationPrompt(
+  dir: string,
+  contract: CompiledContract,
+  agent: AgentDefinition,
+): Promise<{ contextTokens: number; budget: number; promptTokens: number; items: number }> {
+  const map = await buildRepoMap(dir)
+  const input = {
+    run_id: 'bench',
+    requirement: 'Add retries to the workers of area 4',
+    requirements: { requirements: [{ id: 'REQ-1', statement: 'Workers retry three times.' }] },
+    architecture: {
+      components: [{ name: 'Area4', files: ['packages/pkg-4/src/area-4/'] }],
+      invariants: [],
+    },
+  }
+  const budget = agent.budgets.context_tokens
+  const context = await selectContext({
+    root: dir,
+    map,
+    read: agent.permissions.read,
+    contract: 'implementation',
+    input,
+    budget,
+  })
+  const messages = buildPrompt(agent, contract, 'implementation', input, { repository: context.items })
+  const promptTokens = messages.reduce((sum, m) => sum + estimateTokens(m.content), 0)
+  return { contextTokens: context.tokens, budget, promptTokens, items: context.items.length }
 }

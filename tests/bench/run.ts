@@ -4,10 +4,14 @@ import { join, resolve } from 'node:path'
 import * as prettier from 'prettier'
 import { parse } from 'yaml'
 import { ContractRegistry, validateValue } from '../../src/core/contracts/index.js'
+import { loadAgents } from '../../src/core/agents/load.js'
+import { DEFAULT_CONFIG } from '../../src/core/config/defaults.js'
+import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
 import { benchEngineRun, benchResume } from './engine-bench.js'
+import type * as Baselines from './langgraph-bench.js'
+import { benchImplementationPrompt, benchRepoMap } from './repo-map-bench.js'
 import { benchEventLog } from './event-log-bench.js'
 import { chain, fanOut } from './graphs.js'
-import { benchBare, benchBareParallel, benchLangGraph } from './langgraph-bench.js'
 import { type BenchRow, medianRunMs, table, throughput } from './measure.js'
 
 // Run from the package root (`npm run bench`), bundled like the shipped binary.
@@ -51,77 +55,6 @@ const scratch = join(tmpdir(), `macds-bench-${process.pid}`)
   })
 }
 
-// The run engine: the cost of one stage transition of a chain whose agent answers at once, against the
-// same chain in LangGraph and a bare loop awaiting each node in turn. Every system first runs about
-// 5,000 warm-up transitions, so that what is measured is compiled code, not the JIT at work.
-// The engine's transitions are timed inside each run, from the first stage's start to run.finished
-// (serializing and buffering every event included); the fixed cost of a run (its lock, creating the
-// log, the final write and fdatasync) is not a transition and is shown apart. The baselines have no
-// I/O: their cost per transition is the marginal one, (T(N) - T(1)) / (N - 1).
-{
-  const sizes = [
-    { stages: 7, runs: 101 },
-    { stages: 100, runs: 21 },
-    { stages: 1000, runs: 7 },
-  ]
-  const warmUps = (stages: number) => Math.min(500, Math.ceil(5000 / stages))
-  const one = chain(1)
-  const fixed = {
-    langGraph: (await benchLangGraph(one, { runs: 101, warmUps: warmUps(1) })).ms,
-    bare: (await benchBare(one, { runs: 101, warmUps: warmUps(1) })).ms,
-  }
-  const perTransition: number[] = []
-  for (const { stages, runs } of sizes) {
-    const graph = chain(stages)
-    const options = { runs, warmUps: warmUps(stages) }
-    const engine = await benchEngineRun(join(scratch, `engine-${stages}`), graph, options)
-    const langGraph = (await benchLangGraph(graph, options)).ms
-    const bare = (await benchBare(graph, options)).ms
-    const marginal = (ms: number, base: number) => (Math.max(0, ms - base) * 1000) / (stages - 1)
-    const cost = (engine.stagesMs * 1000) / stages
-    perTransition.push(cost)
-    const flat = stages < 1000 || cost <= 1.5 * Math.min(...perTransition)
-    rows.push({
-      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: cost per stage transition`,
-      result: `${cost.toFixed(1)} µs (fixed cost of a run: ${engine.fixedMs.toFixed(2)} ms)`,
-      baseline: `LangGraph: ${marginal(langGraph, fixed.langGraph).toFixed(1)} µs; bare loop: ${marginal(bare, fixed.bare).toFixed(2)} µs`,
-      target: stages < 1000 ? '<= 20 µs' : '<= 20 µs, flat (<= 1.5× the smaller chains)',
-      pass: cost <= 20 && flat,
-    })
-  }
-}
-
-// Fan-out 1 → 50 → 1 whose agents each take 10 ms: wall time against the critical path of 3 × 10 ms.
-{
-  const graph = fanOut(50)
-  const options = { runs: 21, warmUps: 5, delayMs: 10 }
-  const critical = 3 * options.delayMs
-  const run = await benchEngineRun(join(scratch, 'fan-out'), graph, { ...options, concurrency: 64 })
-  const engine = run.ms
-  const langGraph = (await benchLangGraph(graph, options)).ms
-  const bare = (await benchBareParallel(graph, options)).ms
-  const ratio = (ms: number) => `${(ms / critical).toFixed(2)}× (${ms.toFixed(1)} ms)`
-  rows.push({
-    benchmark: 'run engine, fan-out 1 → 50 → 1 of 10 ms agents: wall time / critical path (30 ms)',
-    result: `${ratio(engine)}; its stages alone: ${ratio(run.stagesMs)}`,
-    baseline: `LangGraph: ${ratio(langGraph)}; bare promises: ${ratio(bare)}`,
-    target: '<= 1.1×',
-    pass: engine / critical <= 1.1,
-  })
-}
-
-// `macds resume` of a finished 1,000-stage run: it reads and folds the log, then returns.
-{
-  const { resumeMs, readMs, events } = await benchResume(join(scratch, 'resume'), chain(1000), 9)
-  rows.push({
-    benchmark: `\`resumeRun\` of a finished 1,000-stage run (${format(events)} events)`,
-    result: `${resumeMs.toFixed(1)} ms`,
-    baseline: `reading the log alone: ${readMs.toFixed(1)} ms`,
-    target: '< 50 ms',
-    pass: resumeMs < 50,
-  })
-}
-
 // The event log: appending (a flush every 1000 events) and replaying 1,000,000 events.
 {
   const event = {
@@ -156,6 +89,132 @@ const scratch = join(tmpdir(), `macds-bench-${process.pid}`)
     baseline: `\`JSON.parse\` of the lines alone (10 × 100,000): ${format(parseMsFor1M)} ms`,
     target: '< 2,000 ms',
     pass: replayMsFor1M < 2000,
+  })
+}
+// `macds resume` of a finished 1,000-stage run: it reads and folds the log, then returns.
+{
+  const { resumeMs, readMs, events } = await benchResume(join(scratch, 'resume'), chain(1000), 9)
+  rows.push({
+    benchmark: `\`resumeRun\` of a finished 1,000-stage run (${format(events)} events)`,
+    result: `${resumeMs.toFixed(1)} ms`,
+    baseline: `reading the log alone: ${readMs.toFixed(1)} ms`,
+    target: '< 50 ms',
+    pass: resumeMs < 50,
+  })
+}
+
+// The fan-out benchmark's engine runs are measured along with the chains (see below).
+const FAN_OUT = { runs: 21, warmUps: 5, delayMs: 10 }
+let fanOutEngine: Awaited<ReturnType<typeof benchEngineRun>>
+let benchBare: typeof Baselines.benchBare
+let benchBareParallel: typeof Baselines.benchBareParallel
+let benchLangGraph: typeof Baselines.benchLangGraph
+
+// The run engine: the cost of one stage transition of a chain whose agent answers at once, against the
+// same chain in LangGraph and a bare loop awaiting each node in turn. Every system first runs about
+// 5,000 warm-up transitions, so that what is measured is compiled code, not the JIT at work.
+// The engine's transitions are timed inside each run, from the first stage's start to run.finished
+// (serializing and buffering every event included); the fixed cost of a run (its lock, creating the
+// log, the final write and fdatasync) is not a transition and is shown apart. The baselines have no
+// I/O: their cost per transition is the marginal one, (T(N) - T(1)) / (N - 1).
+{
+  const sizes = [
+    { stages: 7, runs: 101 },
+    { stages: 100, runs: 21 },
+    { stages: 1000, runs: 7 },
+  ]
+  const warmUps = (stages: number) => Math.min(500, Math.ceil(5000 / stages))
+  // The engine first, every size, so that the baselines' garbage does not land in its measurements.
+  const engines = []
+  for (const { stages, runs } of sizes) {
+    const options = { runs, warmUps: warmUps(stages) }
+    engines.push(await benchEngineRun(join(scratch, `engine-${stages}`), chain(stages), options))
+  }
+  fanOutEngine = await benchEngineRun(join(scratch, 'fan-out'), fanOut(50), { ...FAN_OUT, concurrency: 64 })
+  // LangGraph is loaded only now: it installs an AsyncLocalStorage that every promise in the process then pays for.
+  ;({ benchBare, benchBareParallel, benchLangGraph } = await import('./langgraph-bench.js'))
+  const one = chain(1)
+  const fixed = {
+    langGraph: (await benchLangGraph(one, { runs: 101, warmUps: warmUps(1) })).ms,
+    bare: (await benchBare(one, { runs: 101, warmUps: warmUps(1) })).ms,
+  }
+  const perTransition: number[] = []
+  for (const [index, { stages, runs }] of sizes.entries()) {
+    const graph = chain(stages)
+    const options = { runs, warmUps: warmUps(stages) }
+    const engine = engines[index]!
+    const langGraph = (await benchLangGraph(graph, options)).ms
+    const bare = (await benchBare(graph, options)).ms
+    const marginal = (ms: number, base: number) => (Math.max(0, ms - base) * 1000) / (stages - 1)
+    const cost = (engine.stagesMs * 1000) / stages
+    perTransition.push(cost)
+    const flat = stages < 1000 || cost <= 1.5 * Math.min(...perTransition)
+    rows.push({
+      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: cost per stage transition`,
+      result: `${cost.toFixed(1)} µs (fixed cost of a run: ${engine.fixedMs.toFixed(2)} ms)`,
+      baseline: `LangGraph: ${marginal(langGraph, fixed.langGraph).toFixed(1)} µs; bare loop: ${marginal(bare, fixed.bare).toFixed(2)} µs`,
+      target: stages < 1000 ? '<= 20 µs' : '<= 20 µs, flat (<= 1.5× the smaller chains)',
+      pass: cost <= 20 && flat,
+    })
+  }
+}
+
+// Fan-out 1 → 50 → 1 whose agents each take 10 ms: wall time against the critical path of 3 × 10 ms.
+{
+  const graph = fanOut(50)
+  const options = FAN_OUT
+  const critical = 3 * options.delayMs
+  const run = fanOutEngine
+  const engine = run.ms
+  const langGraph = (await benchLangGraph(graph, options)).ms
+  const bare = (await benchBareParallel(graph, options)).ms
+  const ratio = (ms: number) => `${(ms / critical).toFixed(2)}× (${ms.toFixed(1)} ms)`
+  rows.push({
+    benchmark: 'run engine, fan-out 1 → 50 → 1 of 10 ms agents: wall time / critical path (30 ms)',
+    result: `${ratio(engine)}; its stages alone: ${ratio(run.stagesMs)}`,
+    baseline: `LangGraph: ${ratio(langGraph)}; bare promises: ${ratio(bare)}`,
+    target: '<= 1.1×',
+    pass: engine / critical <= 1.1,
+  })
+}
+
+// The repository map of a 5,000-file repository, cold and cached; and the prompt of an implementation
+// call on it against the shipped implementation agent's context budget.
+{
+  const dir = join(scratch, 'repo-map')
+  const map = await benchRepoMap(dir)
+  rows.push({
+    benchmark: `repository map of ${format(map.files)} files (60% modules parsed for exports): cold build`,
+    result: `${format(map.coldMs)} ms`,
+    baseline: `importing the TypeScript compiler, once per process: ${format(map.typescriptImportMs)} ms`,
+    target: '< 1,000 ms',
+    pass: map.coldMs < 1000,
+  })
+  rows.push({
+    benchmark: 'repository map, cached build of the unchanged repository (median of 9)',
+    result: `${map.cachedMs.toFixed(1)} ms`,
+    baseline: `cold: ${format(map.coldMs)} ms`,
+    target: '< 50 ms',
+    pass: map.cachedMs < 50,
+  })
+  const paths = { contracts: join(root, 'contracts'), agents: join(root, 'agents') }
+  const agents = await loadAgents({
+    ...DEFAULT_CONFIG,
+    root,
+    file: undefined,
+    paths,
+    workflow: DEFAULT_WORKFLOW,
+  })
+  const agent = agents.find((a) => a.id === 'implementation')
+  const registry = await ContractRegistry.load(join(root, 'contracts'))
+  if (!agent) throw new Error('the shipped implementation agent did not load')
+  const prompt = await benchImplementationPrompt(dir, registry.require('implementation'), agent)
+  rows.push({
+    benchmark: "implementation prompt on that repository: repository context within the agent's budget",
+    result: `${format(prompt.contextTokens)} tokens in ${prompt.items} items`,
+    baseline: `whole prompt: ${format(prompt.promptTokens)} tokens`,
+    target: `<= ${format(prompt.budget)} tokens (context_tokens)`,
+    pass: prompt.contextTokens <= prompt.budget && prompt.items > 0,
   })
 }
 await rm(scratch, { recursive: true, force: true })

@@ -15,10 +15,10 @@ import type { Workspace } from './workspace.js'
 export type LoggedRunEvent = RunEvent & LoggedEvent
 
 /**
- * Hears every event of a run after the state has taken it in. Listeners must not throw; the UI and
- * the headless reporters are listeners.
+ * Hears every event of a run after the state has taken it in, with its line as logged (secrets
+ * masked). Listeners must not throw; the UI and the headless reporters are listeners.
  */
-export type RunListener = (event: LoggedRunEvent, state: RunState) => void
+export type RunListener = (event: LoggedRunEvent, state: RunState, line: string) => void
 
 /** What a run works with, given by the command that starts or resumes it. */
 export interface RunDeps {
@@ -55,7 +55,8 @@ export function record(run: RunContext, event: RunEvent): LoggedRunEvent {
   const logged = run.log.append(event) as LoggedRunEvent
   applyEvent(run.state, event)
   run.onRecord?.(event)
-  for (const listener of run.listeners ?? []) listener(logged, run.state)
+  const listeners = run.listeners
+  if (listeners) for (const listener of listeners) listener(logged, run.state, run.log.lastLine)
   return logged
 }
 

@@ -45,7 +45,7 @@ export async function startRun(
   const state = initialState(started)
   const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
   const logged = log.append(started)
-  for (const listener of deps.listeners ?? []) listener(logged, state)
+  for (const listener of deps.listeners ?? []) listener(logged, state, log.lastLine)
   return drive(run, () => (locked ? releaseLock(paths.lock) : Promise.resolve()))
 }
 

@@ -37,6 +37,7 @@ export class EventLog {
   /** The fsync of the directory entry, started when the log opens so that the final durable flush rarely waits for it. */
   private readonly dirSync: Promise<void>
   private closed = false
+  private line = ''
   private tsMs = Number.NaN
   private tsText = ''
 
@@ -99,6 +100,11 @@ export class EventLog {
     }
   }
 
+  /** The line of the last appended event, as written (secrets masked). */
+  get lastLine(): string {
+    return this.line
+  }
+
   /** Why the log is broken (a write, or creating the file, failed), or undefined while it works. */
   get error(): MacdsError | undefined {
     return this.failure
@@ -110,9 +116,10 @@ export class EventLog {
   }
 
   /**
-   * Adds an event: assigns `v`, the next `seq` and `ts`, buffers its line and returns it. The line is
-   * serialized now, so later changes to the returned object do not reach the log. A flush is scheduled
-   * (setImmediate) after the first buffered event.
+   * Adds an event: stamps it with `v`, the next `seq` and `ts` (the log's own values win over any the
+   * caller set), buffers its line and returns it. The line is serialized now, so later changes to the
+   * event do not reach the log; `lastLine` is that line. A flush is scheduled (setImmediate) after the
+   * first buffered event.
    */
   append<E extends { type: string }>(event: E): E & LoggedEvent {
     if (this.closing)
@@ -126,17 +133,11 @@ export class EventLog {
     }
     const seq = this.seq + 1
     const ts = this.tsText
-    const logged = { v: 1, seq, ts, ...event } as E & LoggedEvent
     let line: string
     try {
-      if ('v' in event || 'seq' in event || 'ts' in event) {
-        // The log's own fields win over any the caller passed, yet stay first on the line.
-        Object.assign(logged, { v: 1, seq, ts })
-        line = JSON.stringify(logged)
-      } else {
-        // The same line, without serializing the log's own fields through the generic path.
-        line = `{"v":1,"seq":${seq},"ts":"${ts}",${JSON.stringify(event).slice(1)}`
-      }
+      // The log's fields come first on the line; fields of the caller's with the same names are dropped.
+      const body = 'v' in event || 'seq' in event || 'ts' in event ? withoutLogFields(event) : event
+      line = `{"v":1,"seq":${seq},"ts":"${ts}",${JSON.stringify(body).slice(1)}`
       if (this.redact) line = this.redact(line)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -145,6 +146,12 @@ export class EventLog {
         cause: error,
       })
     }
+    // Stamped in place: copying every event would cost more than serializing it.
+    const logged = event as E & LoggedEvent
+    logged.v = 1
+    logged.seq = seq
+    logged.ts = ts
+    this.line = line
     this.seq = seq
     this.encode(line)
     this.scheduled ??= setImmediate(() => {
@@ -233,6 +240,11 @@ export class EventLog {
       throw this.failure
     }
   }
+}
+
+function withoutLogFields(event: { type: string }): Record<string, unknown> {
+  const { v: _v, seq: _seq, ts: _ts, ...rest } = event as Record<string, unknown>
+  return rest
 }
 
 /** What is left of `pieces` once their first `written` bytes are on disk. */

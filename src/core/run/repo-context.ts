@@ -14,10 +14,15 @@ const WITH_CONTEXT = new Set([
   'build_test',
 ])
 
+/** Whether a stage's agent is shown repository context: its contract has a role that needs it, and its budget is not zero. */
+export function wantsContext(spec: StageSpec, agent: AgentDefinition): boolean {
+  return WITH_CONTEXT.has(spec.contract) && agent.budgets.context_tokens > 0
+}
+
 /**
- * The repository context of a stage's prompt, within its agent's `context_tokens`; undefined for
- * contracts without context, a zero budget, or a root that is not a git work tree. The map is built
- * once per run (and comes from the cache when the files did not change).
+ * The repository context of a stage's prompt, within its agent's `context_tokens`; undefined when it
+ * wants none (see wantsContext) or the root is not a git work tree. The map is built once per run
+ * (and comes from the cache when the files did not change).
  */
 export async function repositoryContext(
   run: RunContext,
@@ -26,7 +31,7 @@ export async function repositoryContext(
   input: Record<string, unknown>,
 ): Promise<StageContext | undefined> {
   const budget = agent.budgets.context_tokens
-  if (!WITH_CONTEXT.has(spec.contract) || budget <= 0) return undefined
+  if (!wantsContext(spec, agent)) return undefined
   run.repoMap ??= buildRepoMap(run.config.root).catch(() => undefined)
   const map = await run.repoMap
   if (!map) return undefined

@@ -9,7 +9,7 @@ import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next, StageFailure } from './events.js'
 import { gatePolicy } from './gate-policy.js'
-import { repositoryContext } from './repo-context.js'
+import { repositoryContext, wantsContext } from './repo-context.js'
 import { readTools } from './toolbox.js'
 import { decisionId } from './ids.js'
 import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
@@ -60,7 +60,10 @@ async function visitStage(
     const s = run.state.stages[spec.id]
     return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
   }
-  const facts = await inputFacts(run, spec)
+  const facts = inputFacts(run, spec)
+  if (spec.contract === 'build_test' || spec.contract === 'infra')
+    facts.pipeline = await run.workspace.runPipeline()
+  if (spec.contract === 'integration') facts.branches = await run.workspace.branches()
   const context = run.state.contexts[spec.id]
   const feedback = [...(run.state.feedback[spec.id] ?? [])]
   if (context && !TAKES_CONTEXT.has(spec.contract))
@@ -69,7 +72,7 @@ async function visitStage(
     ...facts,
     context: TAKES_CONTEXT.has(spec.contract) ? context : undefined,
   })
-  const repository = await repositoryContext(run, spec, agent, input)
+  const repository = wantsContext(spec, agent) ? await repositoryContext(run, spec, agent, input) : undefined
   if (repository && current()) {
     const items = repository.items.map(({ kind, name, tokens }) => ({ kind, name, tokens }))
     const { budget, tokens, left_out } = repository
@@ -241,8 +244,8 @@ function assembled(workflow: Workflow): StageSpec[] {
   return stages
 }
 
-/** What a stage's input is built from: upstream outputs by contract, the run's ChangeSets, pipeline and branches. */
-async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts> {
+/** What a stage's input is built from: upstream outputs by contract and the run's ChangeSets (pipeline and branches are added by the caller). */
+function inputFacts(run: RunContext, spec: StageSpec): InputFacts {
   const { state } = run
   const known = ASSEMBLED_CONTRACTS.has(spec.contract)
   // Shipped contracts read upstream outputs by contract name; others see their direct dependencies.
@@ -275,10 +278,7 @@ async function inputFacts(run: RunContext, spec: StageSpec): Promise<InputFacts>
     implementation,
     diff: implementation ? (state.changesets[implementation.stage]?.diff ?? '') : '',
     commit: implementation ? (state.changesets[implementation.stage]?.commit ?? '') : '',
-    pipeline:
-      spec.contract === 'build_test' || spec.contract === 'infra'
-        ? await run.workspace.runPipeline()
-        : undefined,
-    branches: spec.contract === 'integration' ? await run.workspace.branches() : undefined,
+    pipeline: undefined,
+    branches: undefined,
   }
 }
