@@ -93,6 +93,9 @@ async function drive(run: RunContext, release: () => Promise<void>): Promise<Run
   return { run_id: run.state.run_id, state: run.state }
 }
 
+/** Why a run's tasks are stopped when the run is over; made once (an AbortError costs a stack trace each time). */
+const RUN_OVER = new Error('the run is over')
+
 /** Starts what is ready, waits for something to finish or for a person, until the run ends. */
 async function loop(run: RunContext): Promise<void> {
   const tasks = new Map<string, Promise<void>>()
@@ -153,7 +156,7 @@ async function loop(run: RunContext): Promise<void> {
       await wake.wait()
     }
   } finally {
-    stop.abort()
+    stop.abort(RUN_OVER)
   }
 }
 
@@ -218,7 +221,7 @@ async function cancel(run: RunContext, tasks: Map<string, Promise<void>>): Promi
 
 /** Stops the tasks still running when the run has ended (a failure elsewhere) and waits for them. */
 async function stopAll(stop: AbortController, tasks: Map<string, Promise<void>>): Promise<void> {
-  stop.abort()
+  stop.abort(RUN_OVER)
   await Promise.allSettled(tasks.values())
 }
 

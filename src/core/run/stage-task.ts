@@ -65,13 +65,13 @@ async function visitStage(
     facts.pipeline = await run.workspace.runPipeline()
   if (spec.contract === 'integration') facts.branches = await run.workspace.branches()
   const context = run.state.contexts[spec.id]
-  const feedback = [...(run.state.feedback[spec.id] ?? [])]
-  if (context && !TAKES_CONTEXT.has(spec.contract))
-    feedback.push(`${context.source_stage}: ${context.summary}`)
-  const input = buildInput(spec.contract, {
-    ...facts,
-    context: TAKES_CONTEXT.has(spec.contract) ? context : undefined,
-  })
+  const takesContext = TAKES_CONTEXT.has(spec.contract)
+  const given = run.state.feedback[spec.id] ?? []
+  // Stages whose contract has no failure_context are told why they were re-opened as feedback.
+  const feedback =
+    context && !takesContext ? [...given, `${context.source_stage}: ${context.summary}`] : given
+  if (takesContext) facts.context = context
+  const input = buildInput(spec.contract, facts)
   const repository = wantsContext(spec, agent) ? await repositoryContext(run, spec, agent, input) : undefined
   if (repository && current()) {
     const items = repository.items.map(({ kind, name, tokens }) => ({ kind, name, tokens }))
@@ -120,7 +120,8 @@ async function visitStage(
     return
   }
   const output = outcome.output as Json
-  await recordEffects(run, spec, agent, output)
+  if (output.changeset !== undefined || output.artifacts !== undefined)
+    await recordEffects(run, spec, agent, output)
   const judged = judge(run, spec, output, facts)
   if (judged) {
     record(run, {
@@ -250,15 +251,14 @@ function inputFacts(run: RunContext, spec: StageSpec): InputFacts {
   const known = ASSEMBLED_CONTRACTS.has(spec.contract)
   // Shipped contracts read upstream outputs by contract name; others see their direct dependencies.
   const outputs: Record<string, unknown> = {}
-  const sources = known ? assembled(state.workflow) : spec.depends_on.map((id) => ({ id, contract: id }))
-  for (const stage of sources) {
-    if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
-  }
   const passed = new Set<string>()
   if (known) {
     for (const stage of assembled(state.workflow)) {
+      if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
       if (state.stages[stage.id]?.status === 'passed') passed.add(stage.contract)
     }
+  } else {
+    for (const id of spec.depends_on) if (state.outputs[id] !== undefined) outputs[id] = state.outputs[id]
   }
   const changesets = Object.entries(state.changesets).map(([stage, c]) => ({
     stage,
