@@ -3,10 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildPrompt } from '../../src/core/agents/prompt.js'
-import type { AgentDefinition } from '../../src/core/agents/types.js'
+import { type AgentDefinition, DEFAULT_BUDGETS } from '../../src/core/agents/types.js'
 import { compileContract } from '../../src/core/contracts/compile.js'
 import { selectContext } from '../../src/core/context/select.js'
 import { buildRepoMap } from '../../src/core/repo/build.js'
+import type { RunContext } from '../../src/core/run/context.js'
+import { repositoryContext } from '../../src/core/run/repo-context.js'
+import { createRedactor, REDACTED } from '../../src/core/secrets.js'
 import { DEFAULT_READ_POLICY } from '../../src/core/tools/index.js'
 import { SMALL_CONTRACT } from '../helpers/contract-text.js'
 import { tempDir } from '../helpers/temp.js'
@@ -90,6 +93,23 @@ describe('repository context per role', () => {
     expect(context.tokens).toBeLessThanOrEqual(60)
     expect(context.budget).toBe(60)
     expect(context.left_out.length).toBeGreaterThan(0)
+  })
+
+  it('masks secrets in what a run shows its agents, as in what the tools return', async () => {
+    const root = await fixture()
+    const secret = 'dpl-token-0123456789abcdefXYZ'
+    await writeFile(join(root, 'artifacts', 'ARCHITECTURE.md'), `# Architecture\n\nDeploy with ${secret}.\n`)
+    const run = { config: { root }, redact: createRedactor([secret]) } as unknown as RunContext
+    const spec = { id: 'architecture', agent: 'architect', contract: 'architecture', depends_on: [] }
+    const agent = {
+      budgets: { ...DEFAULT_BUDGETS },
+      permissions: { read: DEFAULT_READ_POLICY },
+    } as unknown as AgentDefinition
+    const context = await repositoryContext(run, spec, agent, {})
+    const text = context?.items.map((i) => i.text).join('\n') ?? ''
+    expect(text).toContain('# Architecture')
+    expect(text).toContain(REDACTED)
+    expect(text).not.toContain(secret)
   })
 
   it('quotes repository text as data, and a closing tag inside it cannot end the block', async () => {

@@ -36,5 +36,16 @@ export async function repositoryContext(
   const map = await run.repoMap
   if (!map) return undefined
   const root = run.config.root
-  return selectContext({ root, map, read: agent.permissions.read, contract: spec.contract, input, budget })
+  const context = await selectContext({
+    root,
+    map,
+    read: agent.permissions.read,
+    contract: spec.contract,
+    input,
+    budget,
+  })
+  // A key written into a readable file never reaches the model, as with the read tools.
+  const { redact } = run
+  if (redact) for (const item of context.items) item.text = redact(item.text)
+  return context
 }
