@@ -1,3 +1,4 @@
+import type { ScriptStep } from '../../src/core/providers/script.js'
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
@@ -13,15 +14,7 @@ export async function fixtureOutput(contract: string): Promise<Json> {
 }
 
 /** A scripted step. */
-export interface Step {
-  agent: string
-  stage?: string
-  attempt?: number
-  output?: unknown
-  raw?: string
-  tool_calls?: { name: string; arguments: unknown }[]
-  delay_ms?: number
-}
+export type Step = ScriptStep
 
 /** Outputs of each stage for a run that passes everything, drawn from the fixtures. */
 export async function passingOutputs(): Promise<Record<string, Json>> {

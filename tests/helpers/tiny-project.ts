@@ -8,6 +8,7 @@ import type { CompletionRequest, CompletionResult, Provider } from '../../src/co
 import type { RunDeps } from '../../src/core/run/context.js'
 import { recordingWorkspace } from '../../src/core/run/workspace.js'
 import type { StageSpec } from '../../src/core/workflow/types.js'
+import { agentDefinition } from './agent-definition.js'
 
 /** A node of a workflow graph and the nodes it waits for. */
 export interface GraphNode {
@@ -51,15 +52,12 @@ export function instantProvider(delayMs = 0): Provider {
 }
 
 function agent(id: string): AgentDefinition {
-  return {
+  return agentDefinition({
     id,
     name: id,
-    description: undefined,
     authority: 1,
     contract: 'tiny',
-    model: 'fast',
     temperature: undefined,
-    requires_approval: false,
     budgets: {
       tokens_per_run: 1_000_000_000,
       calls_per_stage: 100,
@@ -67,11 +65,9 @@ function agent(id: string): AgentDefinition {
       max_repairs: 0,
       context_tokens: 0,
     },
-    permissions: { files: { allow: [], deny: [] }, read: { allow: ['**'], deny: [] }, artifacts: [] },
     prompt: `You are ${id}.`,
     file: `<tiny>/${id}.yaml`,
-    prompt_file: undefined,
-  }
+  })
 }
 
 /** A project in `dir` whose workflow is `graph`: one agent per stage, every stage on the tiny contract. */

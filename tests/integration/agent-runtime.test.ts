@@ -5,13 +5,13 @@ import { BudgetLedger } from '../../src/core/agents/budget.js'
 import type { AgentEvent } from '../../src/core/agents/events.js'
 import { createPromptStore } from '../../src/core/agents/prompt-store.js'
 import { type AgentTask, runAgent } from '../../src/core/agents/runtime.js'
-import { type AgentDefinition, DEFAULT_BUDGETS } from '../../src/core/agents/types.js'
 import { DEFAULT_CONFIG } from '../../src/core/config/defaults.js'
 import { compileContract } from '../../src/core/contracts/compile.js'
 import { createOpenAiProvider } from '../../src/core/providers/openai.js'
 import { loadScript } from '../../src/core/providers/script.js'
 import { createScriptedProvider } from '../../src/core/providers/scripted.js'
 import { createRedactor } from '../../src/core/secrets.js'
+import { agentDefinition } from '../helpers/agent-definition.js'
 import { SMALL_CONTRACT } from '../helpers/contract-text.js'
 import { completion, type FakeOpenAi, failure, startFakeOpenAi } from '../helpers/fake-openai.js'
 import { tempDir } from '../helpers/temp.js'
@@ -21,21 +21,7 @@ const compiled = compileContract(SMALL_CONTRACT, 'sample.yaml')
 if (!compiled.ok) throw new Error('the sample contract must compile')
 const contract = compiled.contract
 
-const agent: AgentDefinition = {
-  id: 'writer',
-  name: 'Writer',
-  description: undefined,
-  authority: 5,
-  contract: 'sample',
-  model: 'fast',
-  temperature: 0.1,
-  requires_approval: false,
-  budgets: { ...DEFAULT_BUDGETS, seconds_per_call: 5 },
-  permissions: { files: { allow: [], deny: [] }, read: { allow: ['**'], deny: [] }, artifacts: [] },
-  prompt: 'You design components.',
-  file: 'agents/writer.yaml',
-  prompt_file: undefined,
-}
+const agent = agentDefinition()
 
 const VALID = { components: [{ name: 'api', kind: 'service' }], summary: 'one service' }
 const usage = { prompt_tokens: 100, completion_tokens: 20 }

@@ -12,6 +12,7 @@ import { createOpenAiProvider } from '../../src/core/providers/openai.js'
 import type { Provider } from '../../src/core/providers/types.js'
 import { readTools } from '../../src/core/run/toolbox.js'
 import { DEFAULT_READ_DENY } from '../../src/core/tools/index.js'
+import { agentDefinition } from '../helpers/agent-definition.js'
 import { SMALL_CONTRACT } from '../helpers/contract-text.js'
 import { completion, type FakeOpenAi, failure, startFakeOpenAi, toolCalls } from '../helpers/fake-openai.js'
 import { tempDir } from '../helpers/temp.js'
@@ -23,25 +24,15 @@ const VALID = { components: [{ name: 'api', kind: 'service' }], summary: 'one se
 const SECRET = 'sk-live-abcdefghijklmnop0123456789'
 
 function agentWith(calls_per_stage = 6): AgentDefinition {
-  return {
-    id: 'writer',
-    name: 'Writer',
-    description: undefined,
-    authority: 5,
-    contract: 'sample',
-    model: 'fast',
+  return agentDefinition({
     temperature: undefined,
-    requires_approval: false,
     budgets: { ...DEFAULT_BUDGETS, calls_per_stage, seconds_per_call: 5 },
     permissions: {
       files: { allow: [], deny: [] },
       read: { allow: ['**'], deny: [...DEFAULT_READ_DENY] },
       artifacts: [],
     },
-    prompt: 'You design components.',
-    file: 'agents/writer.yaml',
-    prompt_file: undefined,
-  }
+  })
 }
 
 /** A git work tree with two source files, a secret in .env, and a link that leads out of it. */

@@ -32,6 +32,16 @@ export interface ContextSource {
   budget: number
 }
 
+/** The contracts whose agents are shown repository context; selectContext says what each gets. */
+export const CONTRACTS_WITH_CONTEXT: ReadonlySet<string> = new Set([
+  'requirements',
+  'architecture',
+  'implementation',
+  'infra',
+  'review',
+  'build_test',
+])
+
 /** The artifacts the architect reads, most useful first. */
 const ARCHITECT_ARTIFACTS = [
   'ARCHITECTURE.md',

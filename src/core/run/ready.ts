@@ -23,9 +23,8 @@ export class ReadyStages {
 
   /** Marks the stages an applied event may have made ready; only run and stage events change a stage's status. */
   changed(event: RunEvent): void {
-    if (!event.type.startsWith('stage.') && !event.type.startsWith('run.')) {
-      if (!('next' in event)) return
-    }
+    const { type } = event
+    if (!type.startsWith('stage.') && !type.startsWith('run.') && !('next' in event)) return
     if (event.type === 'run.resumed') for (const id of this.byId.keys()) this.candidates.add(id)
     if ('stage' in event && typeof event.stage === 'string') this.touch(event.stage)
     if ('next' in event && 'stage' in event.next) this.touch(event.next.stage)

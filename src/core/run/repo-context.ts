@@ -1,22 +1,12 @@
 import type { AgentDefinition } from '../agents/types.js'
-import { selectContext, type StageContext } from '../context/select.js'
+import { CONTRACTS_WITH_CONTEXT, selectContext, type StageContext } from '../context/select.js'
 import { buildRepoMap } from '../repo/build.js'
 import type { StageSpec } from '../workflow/types.js'
 import type { RunContext } from './context.js'
 
-/** The contracts whose agents are shown repository context; see selectContext for what each gets. */
-const WITH_CONTEXT = new Set([
-  'requirements',
-  'architecture',
-  'implementation',
-  'infra',
-  'review',
-  'build_test',
-])
-
 /** Whether a stage's agent is shown repository context: its contract has a role that needs it, and its budget is not zero. */
 export function wantsContext(spec: StageSpec, agent: AgentDefinition): boolean {
-  return WITH_CONTEXT.has(spec.contract) && agent.budgets.context_tokens > 0
+  return CONTRACTS_WITH_CONTEXT.has(spec.contract) && agent.budgets.context_tokens > 0
 }
 
 /**
