@@ -50,7 +50,7 @@ export async function setUpRun(cwd: string, choice: ProviderChoice): Promise<Set
     async deps(runId, listeners, signal, wait) {
       await stateDir(config.root, 'runs')
       const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)
-      const workspace = recordingWorkspace()
+      const workspace = recordingWorkspace(config.root)
       return { config, agents, contracts, provider, workspace, prompts, redact, listeners, signal, wait }
     },
     close: () => contracts.close(),

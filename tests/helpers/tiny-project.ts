@@ -99,7 +99,7 @@ export async function tinyProject(
     agents: stages.map((s) => agent(s.agent)),
     contracts: await ContractRegistry.load(contractsDir),
     provider,
-    workspace: recordingWorkspace(),
+    workspace: recordingWorkspace(dir),
     wait: false,
   }
 }

@@ -99,7 +99,11 @@ describe('repository context per role', () => {
     const root = await fixture()
     const secret = 'dpl-token-0123456789abcdefXYZ'
     await writeFile(join(root, 'artifacts', 'ARCHITECTURE.md'), `# Architecture\n\nDeploy with ${secret}.\n`)
-    const run = { config: { root }, redact: createRedactor([secret]) } as unknown as RunContext
+    const run = {
+      config: { root },
+      workspace: { root },
+      redact: createRedactor([secret]),
+    } as unknown as RunContext
     const spec = { id: 'architecture', agent: 'architect', contract: 'architecture', depends_on: [] }
     const agent = {
       budgets: { ...DEFAULT_BUDGETS },

@@ -32,6 +32,11 @@ export interface AgentTask {
   context?: PromptContext
   /** Read-only tools the model may call before it answers; every model call counts against calls_per_stage. */
   tools?: ToolBox
+  /**
+   * Checks an output the contract accepted against the world (a ChangeSet against the work tree, say).
+   * Its error violations are sent back for repair like the contract's own.
+   */
+  verify?: (output: unknown) => Promise<Violation[]>
 }
 
 /** What the runtime works with; shared by every task of a run. */
@@ -134,6 +139,11 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
       messages = [...messages, ...(await toolRound(tool_calls, call.text, tools, at, emit, deps.signal))]
     }
     const checked = check(contract, call.text, input)
+    if (checked.ok && task.verify) {
+      const found = await task.verify(checked.value)
+      if (found.length > 0) checked.violations = [...checked.violations, ...found]
+      checked.ok = !found.some((v) => v.severity === 'error')
+    }
     violations = checked.violations
     if (checked.ok) {
       if (attempt > 1) emit({ type: 'agent.repaired', agent: agent.id, stage, attempt })

@@ -1,4 +1,5 @@
 import type { ProjectConfig } from './load.js'
+import { DEFAULT_GUARD } from './workspace.js'
 
 /** The configuration of a repository without macds.yaml, and the base every macds.yaml is merged onto. */
 export const DEFAULT_CONFIG: Omit<ProjectConfig, 'root' | 'file' | 'workflow'> = {
@@ -19,4 +20,7 @@ export const DEFAULT_CONFIG: Omit<ProjectConfig, 'root' | 'file' | 'workflow'> =
     'gpt-4.1-mini': { input: 0.4, output: 1.6 },
   },
   paths: { contracts: 'contracts', agents: 'agents' },
+  pipeline: { steps: [], env: [] },
+  guard: DEFAULT_GUARD,
+  integration: { strategy: 'commits', target: undefined },
 }

@@ -9,6 +9,8 @@ import { DEFAULT_LOOP_BUDGET, DEFAULT_WORKFLOW } from '../workflow/default.js'
 import type { Workflow } from '../workflow/types.js'
 import type { ProviderConfig } from './types.js'
 import { checkWorkflowFile } from './workflow-check.js'
+import { guardOf, integrationOf, pipelineOf, pipelineProblems } from './workspace.js'
+import type { GuardConfig, IntegrationConfig, PipelineConfig } from './workspace-types.js'
 
 /** A repository's configuration: macds.yaml merged onto the defaults, with paths made absolute. */
 export interface ProjectConfig extends ProviderConfig {
@@ -18,6 +20,9 @@ export interface ProjectConfig extends ProviderConfig {
   file: string | undefined
   paths: { contracts: string; agents: string }
   workflow: Workflow
+  pipeline: PipelineConfig
+  guard: GuardConfig
+  integration: IntegrationConfig
 }
 
 export const CONFIG_FILE = 'macds.yaml'
@@ -44,12 +49,15 @@ export async function loadConfig(root: string): Promise<ProjectConfig> {
   for (const problem of checkWorkflowFile(config.workflow)) {
     checked.issues.add('CONFIG_SHAPE', `/workflow${problem.pointer}`, problem.message, { hint: problem.hint })
   }
+  for (const problem of pipelineProblems((checked.value as Record<string, never>).pipeline)) {
+    checked.issues.add('CONFIG_SHAPE', problem.pointer, problem.message, { hint: problem.hint })
+  }
   if (checked.issues.items.length > 0) {
     throw invalidFilesError(
       'CONFIG_INVALID',
       `${file} is invalid`,
       [{ issues: checked.issues.items, text: checked.text }],
-      'Fix the workflow in macds.yaml as shown, or remove `workflow.stages` to use the default workflow.',
+      'Fix macds.yaml as shown; without `workflow.stages` the default workflow runs.',
     )
   }
   return config
@@ -71,6 +79,9 @@ function resolveConfig(root: string, file: string | undefined, raw: Record<strin
     prices: { ...d.prices, ...(raw.prices as object | undefined) },
     paths: { contracts: resolve(root, paths.contracts), agents: resolve(root, paths.agents) },
     workflow: workflowOf(raw.workflow as WorkflowSection | undefined),
+    pipeline: pipelineOf(raw.pipeline as Parameters<typeof pipelineOf>[0]),
+    guard: guardOf(raw.guard as Partial<GuardConfig> | undefined),
+    integration: integrationOf(raw.integration as Partial<IntegrationConfig> | undefined),
   }
 }
 

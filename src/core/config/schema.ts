@@ -1,5 +1,25 @@
 const name = { type: 'string', minLength: 1 } as const
 
+/** One command of the pipeline: an argument vector, or a command line when `shell` is true. */
+const pipelineStep = {
+  type: 'object',
+  required: ['command'],
+  additionalProperties: false,
+  properties: {
+    command: {
+      anyOf: [{ type: 'array', minItems: 1, items: name }, name],
+      description: 'program and arguments, such as [npm, test]; a string only with shell: true',
+    },
+    shell: { type: 'boolean', description: 'run the command through the shell' },
+    timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
+    when_changed: {
+      type: 'array',
+      items: name,
+      description: 'globs: the step runs only when a change touched a matching file',
+    },
+  },
+} as const
+
 /** The shape of macds.yaml; a file that does not fit gets CONFIG_SHAPE issues with positions. */
 export const configFileSchema = {
   type: 'object',
@@ -80,6 +100,45 @@ export const configFileSchema = {
             },
           },
         },
+      },
+    },
+    pipeline: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        "the validation pipeline: commands run in the run's worktree, in the order install, format, lint, build, test",
+      properties: {
+        install: pipelineStep,
+        format: pipelineStep,
+        lint: pipelineStep,
+        build: pipelineStep,
+        test: pipelineStep,
+        env: {
+          type: 'array',
+          items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          description: 'environment variables passed to the commands besides PATH, HOME and the locale',
+        },
+      },
+    },
+    guard: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        protected: {
+          type: 'array',
+          items: name,
+          description: "globs of paths whose change needs a person's approval",
+        },
+        max_deleted_lines: { type: 'integer', minimum: 0 },
+        max_file_bytes: { type: 'integer', minimum: 1 },
+      },
+    },
+    integration: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        strategy: { enum: ['commits', 'squash'], description: 'one commit per change, or one per run' },
+        target: { ...name, description: 'the branch runs integrate into (default: the current branch)' },
       },
     },
     paths: {

@@ -37,7 +37,12 @@ const SLICE_MS = 25
 export async function buildRepoMap(root: string, options: RepoMapOptions = {}): Promise<RepoMap> {
   const dir = resolve(root)
   const maxParseBytes = options.maxParseBytes ?? DEFAULT_MAX_PARSE_BYTES
-  const cacheDir = options.cache === false ? undefined : join(dir, '.macds', 'cache')
+  const cacheDir =
+    options.cache === false
+      ? undefined
+      : typeof options.cache === 'string'
+        ? options.cache
+        : join(dir, '.macds', 'cache')
   // The cached map is read and parsed while git runs.
   const [listing, changes, cached] = await Promise.all([
     listIndex(dir, options.signal),

@@ -56,8 +56,8 @@ export interface RepoMap {
 export interface RepoMapOptions {
   /** JavaScript and TypeScript files larger than this many bytes are listed but not parsed. Default 512 KiB. */
   maxParseBytes?: number
-  /** Read and write the cache under `<root>/.macds/cache/`. Default true. */
-  cache?: boolean
+  /** Read and write the cache under `<root>/.macds/cache/` (true, the default), in this directory, or not at all. */
+  cache?: boolean | string
   /** Called each time a file's text is parsed (not when its symbols come from the cache). */
   onParse?: (path: string) => void
   /** Stops the build (and the git processes it runs); the promise rejects with the signal's reason. */

@@ -9,6 +9,7 @@ import { newRunId } from './ids.js'
 import { acquireLock, releaseLock } from './lock.js'
 import { runPaths } from './paths.js'
 import { ReadyStages } from './ready.js'
+import { everyStagePassed, integrate } from './integrate.js'
 import { runStage } from './stage-task.js'
 import { foldEvents, humanDecisions, initialState, type RunState } from './state.js'
 
@@ -41,6 +42,7 @@ export async function startRun(
     root: deps.config.root,
     workflow: deps.config.workflow,
     options,
+    ...(deps.workspace.info ? { workspace: deps.workspace.info } : {}),
   }
   const state = initialState(started)
   const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
@@ -86,11 +88,24 @@ async function drive(run: RunContext, release: () => Promise<void>): Promise<Run
     failure = { error }
   }
   unsubscribe()
+  await closeWorkspace(run).catch((error: unknown) => void (failure ??= { error }))
   await run.log.flush({ durable: true }).catch((error: unknown) => void (failure ??= { error }))
   // Nothing is written after the durable flush, so the lock may go while the file closes.
   await Promise.all([run.log.close().catch(() => {}), release()])
   if (failure) throw failure.error
   return { run_id: run.state.run_id, state: run.state }
+}
+
+/**
+ * Tidies the workspace of a run that is over (passed, failed or cancelled): the worktree goes, and the
+ * branch too once merged, or when the run failed and the options say not to keep it. A run waiting
+ * for a person keeps its worktree for `macds resume`.
+ */
+async function closeWorkspace(run: RunContext): Promise<void> {
+  const { status, integration, options } = run.state
+  if (status === 'running' || status === 'awaiting_human') return
+  const merged = integration.status === 'merged'
+  await run.workspace.close({ status, merged, keep: options.keep !== false })
 }
 
 /** Why a run's tasks are stopped when the run is over; made once (an AbortError costs a stack trace each time). */
@@ -136,7 +151,7 @@ async function loop(run: RunContext): Promise<void> {
         }
       }
       startReady(run, ready, tasks, start)
-      if (tasks.size === 0 && finishIfDone(run)) return
+      if (tasks.size === 0 && everyStagePassed(run)) start('integration', (s) => integrate(run, s))
       const waiting = humanDecisions(run.state).length > 0
       if (tasks.size === 0 && waiting && !run.wait) {
         run.state.status = 'awaiting_human'
@@ -197,13 +212,6 @@ function startReady(
     const visit = (state.stages[spec.id]?.visit ?? 0) + 1
     start(`stage:${spec.id}`, (signal) => runStage(run, spec, visit, signal))
   }
-}
-
-function finishIfDone(run: RunContext): boolean {
-  const stages = Object.values(run.state.stages)
-  if (!stages.every((s) => s.status === 'passed')) return false
-  record(run, { type: 'run.finished', status: 'passed', message: 'every stage passed' })
-  return true
 }
 
 /** Waits until a person's answer to a pending decision has been applied. */

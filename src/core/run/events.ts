@@ -2,6 +2,7 @@ import type { AgentEvent, FailureReason } from '../agents/events.js'
 import type { ContractEvent } from '../contracts/registry.js'
 import type { Violation } from '../contracts/types.js'
 import type { Workflow } from '../workflow/types.js'
+import type { IntegrationPlan, WorkspaceInfo } from './workspace.js'
 
 /** How a run ends, or where it stands. */
 export type RunStatus = 'running' | 'awaiting_human' | 'passed' | 'failed' | 'cancelled'
@@ -11,6 +12,10 @@ export interface RunOptions {
   provider: string
   script: string | undefined
   approve: 'ask' | 'auto' | 'reject'
+  /** Move the target when the run passes (false: --no-merge, the run branch is left validated). */
+  merge?: boolean
+  /** Keep the run branch of a failed or cancelled run (false: --no-keep deletes it). */
+  keep?: boolean
 }
 
 /** What a re-opened stage is told about the failure that re-opened it. */
@@ -70,6 +75,8 @@ export type RunEvent =
       root: string
       workflow: Workflow
       options: RunOptions
+      /** The run's branch and worktree; absent when effects are only recorded (no git repository). */
+      workspace?: WorkspaceInfo
     }
   | { type: 'run.resumed'; run_id: string }
   | { type: 'stage.started'; stage: string; agent: string; visit: number }
@@ -118,6 +125,8 @@ export type RunEvent =
       visit: number
       output: unknown
       summary: string
+      /** Why a person must decide although the agent may act alone (a protected path, say). */
+      reasons?: string[]
     }
   | {
       type: 'gate.answered'
@@ -136,6 +145,15 @@ export type RunEvent =
       upheld_agent?: string
       next: Next
     }
+  | {
+      /** The validation pipeline ran in the worktree for a stage (full logs under the run's directory). */
+      type: 'pipeline.finished'
+      stage: string
+      passed: boolean
+      steps: { name: string; exit_code: number; timed_out: boolean; duration_ms: number; flaky?: boolean }[]
+    }
+  | ({ type: 'integration.started' } & IntegrationPlan)
+  | { type: 'integration.finished'; status: 'merged' | 'kept' | 'failed' | 'recorded'; message: string }
   | { type: 'run.finished'; status: 'passed' | 'failed'; message: string }
   | { type: 'run.cancelled'; message: string }
   | AgentEvent

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { AgentDefinition } from '../agents/types.js'
 import { CONTRACTS_WITH_CONTEXT, selectContext, type StageContext } from '../context/select.js'
 import { buildRepoMap } from '../repo/build.js'
@@ -22,10 +23,12 @@ export async function repositoryContext(
 ): Promise<StageContext | undefined> {
   const budget = agent.budgets.context_tokens
   if (!wantsContext(spec, agent)) return undefined
-  run.repoMap ??= buildRepoMap(run.config.root).catch(() => undefined)
+  const root = run.workspace.root
+  // The cache stays in the repository's .macds, not in a run's worktree that goes away.
+  const cache = join(run.config.root, '.macds', 'cache')
+  run.repoMap ??= buildRepoMap(root, { cache }).catch(() => undefined)
   const map = await run.repoMap
   if (!map) return undefined
-  const root = run.config.root
   const context = await selectContext({
     root,
     map,

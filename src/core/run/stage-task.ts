@@ -8,6 +8,7 @@ import { toMacdsError } from '../errors.js'
 import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next, StageFailure } from './events.js'
+import { saveChangeSet, validate, verifyEffects } from './effects.js'
 import { gatePolicy } from './gate-policy.js'
 import { repositoryContext, wantsContext } from './repo-context.js'
 import { readTools } from './toolbox.js'
@@ -61,8 +62,7 @@ async function visitStage(
     return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
   }
   const facts = inputFacts(run, spec)
-  if (spec.contract === 'build_test' || spec.contract === 'infra')
-    facts.pipeline = await run.workspace.runPipeline()
+  if (spec.contract === 'build_test' || spec.contract === 'infra') facts.pipeline = await validate(run, spec)
   if (spec.contract === 'integration') facts.branches = await run.workspace.branches()
   const context = run.state.contexts[spec.id]
   const takesContext = TAKES_CONTEXT.has(spec.contract)
@@ -87,6 +87,8 @@ async function visitStage(
       left_out,
     })
   }
+  // Filled by the check of the accepted ChangeSet: what in it needs a person's approval.
+  const approvals: string[] = []
   const outcome = await runAgent(
     {
       agent,
@@ -96,7 +98,8 @@ async function visitStage(
       input,
       model: modelOf(agent, run.config),
       context: { feedback, repository: repository?.items },
-      tools: readTools(run.config.root, agent, run.redact),
+      tools: readTools(run.workspace.root, agent, run.redact),
+      verify: (value) => verifyEffects(run, agent, value as Json, approvals),
     },
     {
       provider: run.provider,
@@ -135,14 +138,15 @@ async function visitStage(
     })
     return
   }
-  const decision = gatePolicy(agent, run.state.options.approve)
+  const decision = gatePolicy(agent, run.state.options.approve, approvals)
   if (decision === 'approve') record(run, { type: 'stage.passed', ...base, output })
   else if (decision === 'reject') {
     const message = `the output of ${agent.id} for ${spec.id} needs approval, and --approve reject refuses it`
     failRun(run, base, 'gate_rejected', message, { output })
   } else {
     const summary = String(output.summary ?? output.intent ?? `${spec.id} output`)
-    record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary })
+    const reasons = approvals.length > 0 ? { reasons: approvals } : {}
+    record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary, ...reasons })
   }
 }
 
@@ -201,7 +205,7 @@ function passes(spec: StageSpec, output: Json): boolean {
   return conditions.get(spec.pass_when)?.({ input: {}, output }) === true
 }
 
-/** Records the ChangeSet and the owned artifacts of an output, after flushing the log (effects are irreversible). */
+/** Applies the ChangeSet and writes the artifacts of an accepted output, after flushing the log (effects are irreversible). */
 async function recordEffects(
   run: RunContext,
   spec: StageSpec,
@@ -212,12 +216,15 @@ async function recordEffects(
   const artifacts = (output.artifacts ?? {}) as Record<string, string>
   if (!changeset && Object.keys(artifacts).length === 0) return
   await run.log.flush()
+  const by = { agent: agent.id, stage: spec.id }
   if (changeset) {
-    const applied = await run.workspace.applyChangeSet(changeset)
+    const applied = await run.workspace.applyChangeSet(changeset, by)
+    if (run.workspace.info) await saveChangeSet(run, applied.id, changeset, applied)
+    // The files changed: the next stage that needs the map builds it again (from the cache, mostly).
+    run.repoMap = undefined
     record(run, {
       type: 'effect.recorded',
-      stage: spec.id,
-      agent: agent.id,
+      ...by,
       kind: 'changeset',
       name: applied.id,
       detail: changeset.intent,
@@ -226,10 +233,16 @@ async function recordEffects(
     })
   }
   for (const [name, content] of Object.entries(artifacts)) {
-    const owned = (agent.permissions.artifacts as string[]).includes(name)
-    if (owned) await run.workspace.writeArtifact(name, content)
-    const detail = owned ? `${content.length} characters` : `refused: ${agent.id} does not own ${name}`
-    record(run, { type: 'effect.recorded', stage: spec.id, agent: agent.id, kind: 'artifact', name, detail })
+    const commit = await run.workspace.writeArtifact(name, content, by)
+    const detail = commit ? `${content.length} characters` : 'unchanged'
+    record(run, {
+      type: 'effect.recorded',
+      ...by,
+      kind: 'artifact',
+      name,
+      detail,
+      ...(commit ? { commit } : {}),
+    })
   }
 }
 

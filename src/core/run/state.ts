@@ -1,4 +1,5 @@
 import { downstream } from '../workflow/check.js'
+import type { IntegrationPlan, WorkspaceInfo } from './workspace.js'
 import type { Workflow } from '../workflow/types.js'
 import type {
   Arbiter,
@@ -63,6 +64,14 @@ export interface RunState {
   changesets: Record<string, { id: string; intent: string; commit: string; diff: string }>
   /** How many times a review rejected each ChangeSet outright. */
   rejected: Record<string, number>
+  /** The run's branch and worktree (absent: effects are recorded, not applied). */
+  workspace: WorkspaceInfo | undefined
+  /** The move of the target logged before it was made, and how integration ended. */
+  integration: {
+    plan?: IntegrationPlan
+    status?: 'merged' | 'kept' | 'failed' | 'recorded'
+    message?: string
+  }
   /** Tokens used by each agent. */
   tokens: Record<string, number>
   cost_usd: number
@@ -91,6 +100,8 @@ export function initialState(event: Extract<RunEvent, { type: 'run.started' }>):
     escalations: {},
     changesets: {},
     rejected: {},
+    workspace: event.workspace,
+    integration: {},
     tokens: {},
     cost_usd: 0,
     events: 1,
@@ -120,6 +131,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case 'agent.repaired':
     case 'agent.accepted':
     case 'agent.failed':
+    case 'pipeline.finished':
     case 'contract.loaded':
     case 'contract.reloaded':
     case 'contract.invalid':
@@ -191,6 +203,15 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         if (stage.status === 'pending')
           state.stages[id] = { status: 'skipped', visit: stage.visit, reason: event.message }
       }
+      return
+    case 'integration.started': {
+      const { target, from, to, strategy } = event
+      state.integration = { plan: { target, from, to, strategy } }
+      return
+    }
+    case 'integration.finished':
+      state.integration.status = event.status
+      state.integration.message = event.message
       return
     case 'run.cancelled':
       state.status = 'cancelled'

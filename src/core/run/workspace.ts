@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { AgentDefinition } from '../agents/types.js'
+import type { Violation } from '../contracts/types.js'
 
 /** A ChangeSet as the implementation and infra agents write it. */
 export interface ChangeSet {
@@ -22,15 +24,88 @@ export interface BranchFacts {
   merge_base: string
 }
 
+/** A ChangeSet committed on the run branch. */
+export interface AppliedChangeSet {
+  id: string
+  base: string
+  commit: string
+  diff: string
+}
+
+/** Who makes a change: the agent and the stage it works in. */
+export interface Author {
+  agent: string
+  stage: string
+}
+
+/** Where a run works in git, recorded in run.started so that resume finds it again. */
+export interface WorkspaceInfo {
+  /** The run's worktree, where agents read and commands run. */
+  worktree: string
+  /** The run branch, macds/<run-id>. */
+  branch: string
+  /** The branch the run integrates into, and its tip when the run started. */
+  target: string
+  base: string
+}
+
+/** What a ChangeSet would do that the guard refuses (violations) or that needs a person (approvals). */
+export interface ChangeSetCheck {
+  violations: Violation[]
+  approvals: string[]
+}
+
+/** The validation pipeline's outcome, in the shape the build_test contract takes. */
+export interface PipelineRun {
+  passed: boolean
+  pipeline: { name: string; command: string[] }[]
+  results: PipelineResult[]
+}
+
+/** The move of the target branch that integration is about to make, logged before it is made. */
+export interface IntegrationPlan {
+  target: string
+  from: string
+  to: string
+  strategy: 'commits' | 'squash'
+}
+
+/** How integration ended: the target moved, or was left alone (with what to do), or nothing is applied. */
+export type IntegrationOutcome =
+  | { status: 'merged'; plan: IntegrationPlan; message: string }
+  | { status: 'kept' | 'failed' | 'recorded'; message: string }
+
 /**
  * Where a run's effects land. The run calls it for every effect of an accepted output; an
  * implementation either applies them (a git worktree) or only records them.
  */
 export interface Workspace {
-  applyChangeSet(changeset: ChangeSet): Promise<{ id: string; commit: string; diff: string }>
-  writeArtifact(name: string, content: string): Promise<void>
-  runPipeline(): Promise<{ pipeline: { name: string; command: string[] }[]; results: PipelineResult[] }>
+  /** The directory agents read: the run's worktree, or the repository. */
+  readonly root: string
+  readonly info: WorkspaceInfo | undefined
+  checkChangeSet(changeset: ChangeSet, agent: AgentDefinition): Promise<ChangeSetCheck>
+  /** Applies and commits a checked ChangeSet; `base` is the commit it was applied on. */
+  applyChangeSet(changeset: ChangeSet, by: Author): Promise<AppliedChangeSet>
+  /** Writes an artifact its owner changed; the commit, or undefined when nothing changed. */
+  writeArtifact(name: string, content: string, by: Author): Promise<string | undefined>
+  runPipeline(): Promise<PipelineRun>
+  /** The branches the integrator judges; the target is merged into the run branch first if it moved. */
   branches(): Promise<BranchFacts>
+  /**
+   * Moves the target to the validated run branch by compare-and-swap. `planned` is called with the
+   * move before it is made (the run logs it); `previous` is a move logged by an earlier process.
+   */
+  integrate(options: {
+    merge: boolean
+    previous?: IntegrationPlan
+    signal?: AbortSignal
+    planned: (plan: IntegrationPlan) => Promise<void>
+  }): Promise<IntegrationOutcome>
+  /**
+   * Tidies up once the run is over: the worktree goes; the branch goes once merged, or when a failed
+   * or cancelled run is not to be kept. A passed run that was not merged always keeps its branch.
+   */
+  close(options: { status: 'passed' | 'failed' | 'cancelled'; merged: boolean; keep: boolean }): Promise<void>
 }
 
 export interface PipelineResult {
@@ -39,6 +114,10 @@ export interface PipelineResult {
   timed_out: boolean
   duration_ms: number
   output_tail: string
+  /** The test step failed, then passed when run again. */
+  flaky?: boolean
+  /** Files the step rewrote (a formatter). */
+  rewrote?: string[]
 }
 
 /** `CS_` and the first 12 hex digits of the SHA-256 of the ChangeSet's canonical JSON. */
@@ -64,19 +143,29 @@ const UNAPPLIED = '0'.repeat(40)
 export const RECORDED_STEP = 'recorded'
 
 /**
- * A workspace that records effects without applying them: ChangeSets get their id and a diff drawn
- * from their content, the pipeline is one step that says nothing ran, and the branches do not move.
+ * A workspace that records effects without applying them (a directory that is not a git repository):
+ * ChangeSets get their id and a diff drawn from their content, the pipeline is one step that says
+ * nothing ran, and no branch moves.
  */
-export function recordingWorkspace(targetBranch = 'main'): Workspace {
+export function recordingWorkspace(root: string, targetBranch = 'main'): Workspace {
   return {
-    async applyChangeSet(changeset) {
-      return { id: changeSetId(changeset), commit: UNAPPLIED, diff: describeChangeSet(changeset) }
+    root,
+    info: undefined,
+    async checkChangeSet() {
+      return { violations: [], approvals: [] }
     },
-    async writeArtifact() {},
+    async applyChangeSet(changeset) {
+      const id = changeSetId(changeset)
+      return { id, base: UNAPPLIED, commit: UNAPPLIED, diff: describeChangeSet(changeset) }
+    },
+    async writeArtifact() {
+      return undefined
+    },
     async runPipeline() {
       // Nothing is applied, so there is nothing to run; the one step says so to the build_test agent.
       const output_tail = 'No pipeline ran: the effects of this run are recorded, not applied.'
       return {
+        passed: true,
         pipeline: [{ name: RECORDED_STEP, command: ['macds', 'record'] }],
         results: [{ name: RECORDED_STEP, exit_code: 0, timed_out: false, duration_ms: 0, output_tail }],
       }
@@ -91,6 +180,10 @@ export function recordingWorkspace(targetBranch = 'main'): Workspace {
         merge_base: tip,
       }
     },
+    async integrate() {
+      return { status: 'recorded', message: 'the effects were recorded, not applied: no git repository' }
+    },
+    async close() {},
   }
 }
 

@@ -1,0 +1,91 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AgentDefinition } from '../agents/types.js'
+import type { Violation } from '../contracts/types.js'
+import type { StageSpec } from '../workflow/types.js'
+import { record, type RunContext } from './context.js'
+import { runPaths } from './paths.js'
+import type { ChangeSet, PipelineRun } from './workspace.js'
+
+type Json = Record<string, unknown>
+
+/**
+ * Checks the effects of an output the contract accepted before anything acts on them: artifacts only
+ * their owner may write, and a ChangeSet the guard lets through. What needs a person's approval is
+ * put in `approvals`; refusals come back as violations the agent repairs.
+ */
+export async function verifyEffects(
+  run: RunContext,
+  agent: AgentDefinition,
+  output: Json,
+  approvals: string[],
+): Promise<Violation[]> {
+  const violations: Violation[] = []
+  const owned = agent.permissions.artifacts as string[]
+  for (const name of Object.keys((output.artifacts ?? {}) as Json)) {
+    if (owned.includes(name)) continue
+    violations.push({
+      rule_id: 'ARTIFACT-OWNER',
+      severity: 'error',
+      message: `${agent.id} does not own the artifact ${name}; only its owner may change it`,
+      location: `/artifacts/${name}`,
+      suggested_fix: `Leave ${name} out of artifacts${owned.length > 0 ? `; ${agent.id} owns ${owned.join(', ')}` : ''}.`,
+    })
+  }
+  const changeset = output.changeset as ChangeSet | undefined
+  approvals.length = 0
+  if (changeset) {
+    const checked = await run.workspace.checkChangeSet(changeset, agent)
+    violations.push(...checked.violations)
+    approvals.push(...checked.approvals)
+  }
+  return violations
+}
+
+/**
+ * Runs the validation pipeline for a stage, records its outcome, and marks the run's ChangeSets with
+ * the steps that passed (their postcondition).
+ */
+export async function validate(run: RunContext, spec: StageSpec): Promise<PipelineRun> {
+  await run.log.flush()
+  const ran = await run.workspace.runPipeline()
+  const steps = ran.results.map(({ name, exit_code, timed_out, duration_ms, flaky }) => ({
+    name,
+    exit_code,
+    timed_out,
+    duration_ms,
+    ...(flaky ? { flaky } : {}),
+  }))
+  record(run, { type: 'pipeline.finished', stage: spec.id, passed: ran.passed, steps })
+  if (run.workspace.info) {
+    const passed = ran.results.filter((r) => r.exit_code === 0).map((r) => r.name)
+    for (const { id } of Object.values(run.state.changesets)) await markValidated(run, id, passed, ran.passed)
+  }
+  return ran
+}
+
+/** Where the JSON of a ChangeSet is kept. */
+export function changeSetFile(run: RunContext, id: string): string {
+  return join(runPaths(run.config.root, run.state.run_id).dir, 'changesets', `${id}.json`)
+}
+
+/** Keeps an applied ChangeSet with its precondition: the commit it was applied on. */
+export async function saveChangeSet(
+  run: RunContext,
+  id: string,
+  changeset: ChangeSet,
+  applied: { base: string; commit: string },
+): Promise<void> {
+  const file = changeSetFile(run, id)
+  await mkdir(join(file, '..'), { recursive: true })
+  const kept = { id, ...changeset, precondition: { base: applied.base }, commit: applied.commit }
+  await writeFile(file, `${JSON.stringify(kept, null, 2)}\n`)
+}
+
+async function markValidated(run: RunContext, id: string, passed: string[], all: boolean): Promise<void> {
+  const file = changeSetFile(run, id)
+  const kept = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as Json | null
+  if (!kept) return
+  kept.postcondition = { pipeline_passed: all, steps_passed: passed }
+  await writeFile(file, `${JSON.stringify(kept, null, 2)}\n`)
+}
