@@ -1,5 +1,6 @@
 import { agentsList } from './agents-list.js'
 import { approveCommand, rejectCommand } from './approve.js'
+import { artifactsDiff, artifactsLog } from './artifacts.js'
 import { agentsTry } from './agents-try.js'
 import type { Command } from './command.js'
 import { contractsCheck } from './contracts-check.js'
@@ -7,12 +8,14 @@ import { contractsEdit } from './contracts-edit.js'
 import { contractsTypes } from './contracts-types.js'
 import { contractsList, contractsValidate } from './contracts-validate.js'
 import { doctorCommand } from './doctor.js'
+import { initCommand } from './init.js'
 import { resumeCommand } from './resume.js'
 import { runCommand } from './run.js'
 import { statusCommand } from './status.js'
 
 /** Every command, in the order help lists them. */
 export const commands: readonly Command[] = [
+  initCommand,
   runCommand,
   resumeCommand,
   statusCommand,
@@ -25,5 +28,7 @@ export const commands: readonly Command[] = [
   contractsTypes,
   agentsList,
   agentsTry,
+  artifactsLog,
+  artifactsDiff,
   doctorCommand,
 ]

@@ -27,8 +27,9 @@ export const resumeCommand: Command = {
           : 'No runs yet.'
       throw userError('RUN_UNKNOWN', `no run ${runId} in ${config.root}`, hint)
     }
-    const { options } = await readRunState(config.root, runId)
-    const setup = await setUpRun(context.cwd, { provider: options.provider, script: options.script })
+    const { options, workspace } = await readRunState(config.root, runId)
+    const choice = { provider: options.provider, script: options.script }
+    const setup = await setUpRun(context.cwd, choice, { resume: workspace })
     return driveFromCli(context, setup, runId, (deps) => resumeRun(runId, deps))
   },
 }

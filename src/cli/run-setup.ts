@@ -5,7 +5,7 @@ import { ContractRegistry } from '../core/contracts/registry.js'
 import { userError } from '../core/errors.js'
 import { createProvider, type ProviderChoice } from '../core/providers/create.js'
 import type { RunDeps, RunListener } from '../core/run/context.js'
-import { recordingWorkspace } from '../core/run/workspace.js'
+import { openWorkspace, type Placement } from '../core/workspace/open.js'
 import type { Redactor } from '../core/secrets.js'
 import { stateDir } from '../core/state-dir.js'
 import { checkWorkflow } from '../core/workflow/check.js'
@@ -27,7 +27,7 @@ export interface Setup {
  * Loads the project (macds.yaml, agents, contracts), checks the workflow against the agents, and
  * creates the provider the options name. Any problem is a user error before the run starts.
  */
-export async function setUpRun(cwd: string, choice: ProviderChoice): Promise<Setup> {
+export async function setUpRun(cwd: string, choice: ProviderChoice, place: Placement): Promise<Setup> {
   const config = await loadConfig(cwd)
   const agents = await loadAgents(config)
   const problems = checkWorkflow(config.workflow, new Set(agents.map((a) => a.id)))
@@ -50,7 +50,7 @@ export async function setUpRun(cwd: string, choice: ProviderChoice): Promise<Set
     async deps(runId, listeners, signal, wait) {
       await stateDir(config.root, 'runs')
       const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)
-      const workspace = recordingWorkspace(config.root)
+      const workspace = await openWorkspace(config, runId, place, { agents, redact })
       return { config, agents, contracts, provider, workspace, prompts, redact, listeners, signal, wait }
     },
     close: () => contracts.close(),

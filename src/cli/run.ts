@@ -26,14 +26,28 @@ export const runCommand: Command = {
       type: 'boolean',
       description: 'stop with exit 3 at a human decision instead of waiting; `macds resume` continues',
     },
+    target: {
+      type: 'string',
+      value: 'BRANCH',
+      description: 'the branch to integrate into (default: the current one)',
+    },
+    'no-merge': { type: 'boolean', description: 'stop with the run branch validated, for merging by hand' },
+    'no-keep': { type: 'boolean', description: 'delete the run branch if the run fails or is cancelled' },
   },
   async run(context) {
     const requirement = (context.positionals[0] ?? '').trim()
     if (requirement === '')
       throw userError('USAGE', 'the requirement is empty', 'Usage: macds run "<requirement>"')
     const approve = approveMode(context.options.approve)
-    const setup = await setUpRun(context.cwd, providerChoice(context))
-    const options: RunOptions = { provider: setup.provider, script: setup.script, approve }
+    const target = context.options.target as string | undefined
+    const setup = await setUpRun(context.cwd, providerChoice(context), { target })
+    const options: RunOptions = {
+      provider: setup.provider,
+      script: setup.script,
+      approve,
+      merge: context.options['no-merge'] !== true,
+      keep: context.options['no-keep'] !== true,
+    }
     const runId = newRunId()
     return driveFromCli(context, setup, runId, (deps) => startRun(requirement, options, deps, runId))
   },

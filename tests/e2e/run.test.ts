@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
 import { runCli } from '../helpers/cli.js'
 import {
   buildTest,
@@ -67,21 +67,18 @@ describe('macds run', () => {
   })
 
   it('shows agents the repository of a git work tree, and lets them read it with tools', async () => {
-    const steps = stepsFor(await passingOutputs())
+    const steps = await sampleSteps()
     const architect = steps.findIndex((s) => s.stage === 'architecture')
     const reads = [
-      { name: 'read_file', arguments: { path: 'src/login.ts' } },
+      { name: 'read_file', arguments: { path: 'src/greet.js' } },
       { name: 'read_file', arguments: { path: '.env' } },
     ]
     steps.splice(architect, 0, { agent: 'architect', stage: 'architecture', tool_calls: reads })
-    const root = await runProject(steps, async (dir) => {
-      await mkdir(join(dir, 'src'))
-      await writeFile(join(dir, 'src', 'login.ts'), 'export function login() {}\n')
-      await writeFile(join(dir, '.env'), 'SESSION_SECRET=do-not-read-me-0123456789\n')
-      execFileSync('git', ['init', '-q'], { cwd: dir })
-      execFileSync('git', ['add', 'src'], { cwd: dir })
+    // The secret is committed, so it is in the run's worktree too: the read policy alone keeps it out.
+    const root = await sampleRepo(steps, {
+      edit: (dir) => writeFile(join(dir, '.env'), 'SESSION_SECRET=do-not-read-me-0123456789\n'),
     })
-    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    const { code, stdout } = await runCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
     expect(code).toBe(0)
     const events = await runEvents(root, runIdOf(stdout))
     const context = events.find((e) => e.type === 'stage.context' && e.stage === 'architecture')
@@ -100,7 +97,7 @@ describe('macds run', () => {
         .filter((p) => p.endsWith('.json'))
         .map((p) => readFile(join(root, '.macds', 'prompts', p), 'utf8')),
     )
-    expect(texts.join('\n')).toContain('export function login()')
+    expect(texts.join('\n')).toContain('export function greet(name)')
     expect(texts.join('\n')).not.toContain('do-not-read-me')
   })
 

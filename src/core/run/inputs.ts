@@ -88,7 +88,7 @@ export function buildInput(contract: string, facts: InputFacts): Json {
       return {
         run_id,
         ...facts.branches,
-        pipeline_passed: (out('build_test').verdict ?? '') === 'pass',
+        pipeline_passed: facts.branches?.pipeline_passed ?? (out('build_test').verdict ?? '') === 'pass',
         checks: [
           { name: 'review', passed: facts.passed.has('review') },
           { name: 'build_test', passed: facts.passed.has('build_test') },

@@ -20,7 +20,9 @@ export async function integrate(run: RunContext, signal: AbortSignal): Promise<v
   if (signal.aborted) return
   const { status, message } = outcome
   record(run, { type: 'integration.finished', status, message })
-  record(run, { type: 'run.finished', status: status === 'failed' ? 'failed' : 'passed', message })
+  const failed = status === 'failed'
+  const finished = failed ? message : `every stage passed; ${message}`
+  record(run, { type: 'run.finished', status: failed ? 'failed' : 'passed', message: finished })
 }
 
 /** Whether every stage of the run has passed, so that integration may start. */

@@ -68,6 +68,27 @@ export function conflictOf(
   return undefined
 }
 
+/** The target's new commits conflict with the run's: the integrator and the implementer must be settled. */
+export function mergeConflict(
+  spec: StageSpec,
+  target: string,
+  paths: readonly string[],
+  implementer: string,
+  agents: readonly Ranked[],
+): Next {
+  const summary = `${target} moved, and its new commits conflict with the run in ${paths.join(', ')}`
+  return escalate(agents, {
+    topic: summary,
+    kind: 'disagreement',
+    stage: spec.id,
+    positions: [
+      [spec.agent, `the run cannot be merged as it is: ${summary}`],
+      [implementer, 'the ChangeSets meet the requirements on the base they were made for'],
+    ],
+    evidence: [{ source: spec.id, summary }],
+  })
+}
+
 /** Two reviews rejecting the same ChangeSet: the reviewer and the implementer disagree. */
 export function reviewRejectedTwice(
   spec: StageSpec,

@@ -14,7 +14,7 @@ import { repositoryContext, wantsContext } from './repo-context.js'
 import { readTools } from './toolbox.js'
 import { decisionId } from './ids.js'
 import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
-import { conflictOf, reviewRejectedTwice, routeFailure } from './routing.js'
+import { conflictOf, mergeConflict, reviewRejectedTwice, routeFailure } from './routing.js'
 import type { ChangeSet } from './workspace.js'
 
 type Json = Record<string, unknown>
@@ -160,6 +160,18 @@ function judge(
   const ranked = rankedAgents(run)
   const conflict = conflictOf(run.state, spec, output, ranked)
   if (conflict?.kind === 'escalate') return { message: conflict.conflict.topic, next: conflict }
+  const conflicting = facts.branches?.conflicting_paths ?? []
+  if (conflicting.length > 0) {
+    const implementer = run.state.workflow.stages.find((s) => s.contract === 'implementation')?.agent
+    const next = mergeConflict(
+      spec,
+      facts.branches?.target_branch ?? '',
+      conflicting,
+      implementer ?? 'implementation',
+      ranked,
+    )
+    return { message: `${spec.id} found merge conflicts`, next }
+  }
   if (passes(spec, output)) return undefined
   const message = `${spec.id} did not pass (${spec.pass_when})`
   const changeset = facts.changesets.find((c) => c.stage === 'implementation')

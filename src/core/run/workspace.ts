@@ -22,6 +22,10 @@ export interface BranchFacts {
   run_branch: string
   run_tip: string
   merge_base: string
+  /** Whether the pipeline passed again after the target's new commits were merged into the run branch. */
+  pipeline_passed?: boolean
+  /** Paths where the target's new commits conflict with the run's (the merge was undone). */
+  conflicting_paths?: string[]
 }
 
 /** A ChangeSet committed on the run branch. */

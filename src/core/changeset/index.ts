@@ -1,0 +1,8 @@
+export { type WritePolicy } from './acl.js'
+export { applyChangeSet, type ApplyOptions, type ApplyResult } from './apply.js'
+export { checkChangeSet, type CheckOptions, type CheckResult } from './guard.js'
+export { type AcquireResult, type LeaseTask, LeaseTable, type LeaseTableOptions } from './leases.js'
+export { countMatches } from './edits.js'
+export { deletedLines, lineCount } from './lines.js'
+export { pathProblem, reservedName } from './path-rules.js'
+export type { ChangeSetFile, ChangeSetRule, EntryProblem, FileEdit } from './types.js'

@@ -1,0 +1,134 @@
+import { join, relative } from 'node:path'
+import { createArtifactStore } from '../artifacts/index.js'
+import type { ProjectConfig } from '../config/load.js'
+import { applyChangeSet } from '../changeset/apply.js'
+import { checkChangeSet } from '../changeset/guard.js'
+import { commit, deleteBranch, git, mergeBase, removeWorktree, revParse } from '../git/index.js'
+import { flakySteps, runPipeline } from '../pipeline/index.js'
+import { runPaths } from '../run/paths.js'
+import { type ChangeSet, changeSetId, type Workspace, type WorkspaceInfo } from '../run/workspace.js'
+import type { Redactor } from '../secrets.js'
+import { catchUpWithTarget, integrateRun } from './integration.js'
+import { rootIn } from './worktree.js'
+
+/** How much of a ChangeSet's diff is kept in the event log and shown to the reviewer. */
+const DIFF_CHARS = 60_000
+
+/**
+ * A run's workspace in git: effects are applied in the run's worktree and committed on its branch,
+ * each in its author's name; the pipeline runs there; integration moves the target at the end.
+ */
+export async function gitWorkspace(
+  config: ProjectConfig,
+  runId: string,
+  info: WorkspaceInfo,
+  options: { redact?: Redactor; owners: Record<string, string> },
+): Promise<Workspace> {
+  const root = await rootIn(config, info.worktree)
+  const repo = (await git(config.root, ['rev-parse', '--show-toplevel'])).trim()
+  const logs = join(runPaths(config.root, runId).dir, 'pipeline')
+  const trailers = (agent: string, stage: string) => ({
+    'Macds-Run': runId,
+    'Macds-Agent': agent,
+    'Macds-Stage': stage,
+  })
+  const artifacts = createArtifactStore({
+    cwd: info.worktree,
+    owners: options.owners,
+    dir: join(relative(info.worktree, root), 'artifacts'),
+  })
+  // Git's index is shared by everything that commits in the worktree: one change at a time.
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.then(task, task)
+    queue = next.catch(() => undefined)
+    return next
+  }
+  let pipelineRuns = 0
+  let validated: string | undefined
+  let flaky: string[] = []
+
+  const workspace: Workspace = {
+    root,
+    info,
+    async checkChangeSet(changeset, agent) {
+      const { allow, deny } = agent.permissions.files
+      return checkChangeSet(changeset, { root, allow, deny, guard: config.guard })
+    },
+    applyChangeSet: (changeset: ChangeSet, by) =>
+      serial(async () => {
+        const id = changeSetId(changeset)
+        const base = await head(info.worktree)
+        const applied = await applyChangeSet(root, changeset)
+        const paths = [...applied.written, ...applied.deleted].map((p) =>
+          relative(info.worktree, join(root, p)),
+        )
+        const made = await commit(info.worktree, {
+          message: `${id}: ${changeset.intent}`,
+          author: { name: `macds ${by.agent}`, email: `${by.agent}@macds.invalid` },
+          trailers: { ...trailers(by.agent, by.stage), 'Macds-ChangeSet': id },
+          paths,
+        })
+        const commitId = made ?? base
+        const diff = made ? await git(info.worktree, ['show', '--format=', '--no-color', made]) : ''
+        return { id, base, commit: commitId, diff: diff.slice(0, DIFF_CHARS) }
+      }),
+    writeArtifact: (name, content, by) =>
+      serial(
+        async () =>
+          (await artifacts.write({ name, content, agent: by.agent, run: runId, stage: by.stage }))?.commit,
+      ),
+    async runPipeline() {
+      const tip = await head(info.worktree)
+      const changed = validated ? await changedSince(info.worktree, validated) : 'all'
+      const report = await runPipeline(config.pipeline, {
+        cwd: root,
+        changed,
+        logDir: join(logs, String(++pipelineRuns)),
+        redact: options.redact,
+        flakyBefore: flaky,
+      })
+      flaky = flakySteps(report)
+      if (report.passed) validated = tip
+      const results = report.results.map(({ log: _log, ...result }) => result)
+      return { passed: report.passed, pipeline: report.pipeline, results }
+    },
+    branches: () =>
+      serial(async () => {
+        const target_tip = (await revParse(repo, `refs/heads/${info.target}`)) ?? info.base
+        const revalidate = async () => (await workspace.runPipeline()).passed
+        const caught = await catchUpWithTarget(info, target_tip, revalidate)
+        const run_tip = await head(info.worktree)
+        const merge_base = (await mergeBase(info.worktree, target_tip, run_tip)) ?? info.base
+        const facts = { target_branch: info.target, target_tip, run_branch: info.branch, run_tip, merge_base }
+        return { ...facts, ...caught }
+      }),
+    async integrate({ merge, previous, planned }) {
+      return integrateRun({
+        repo,
+        info,
+        runId,
+        strategy: config.integration.strategy,
+        merge,
+        previous,
+        planned,
+        revalidate: async () => (await workspace.runPipeline()).passed,
+      })
+    },
+    async close({ status, merged, keep }) {
+      await removeWorktree(repo, info.worktree)
+      if (merged || (status !== 'passed' && !keep)) await deleteBranch(repo, info.branch)
+    },
+  }
+  return workspace
+}
+
+async function head(worktree: string): Promise<string> {
+  return (await git(worktree, ['rev-parse', 'HEAD'])).trim()
+}
+
+/** Paths changed between a commit and HEAD, relative to the work tree's top. */
+async function changedSince(worktree: string, commit: string): Promise<string[]> {
+  const out = await git(worktree, ['diff', '--name-only', '-z', commit, 'HEAD'])
+  return out.split('\0').filter((p) => p !== '')
+}

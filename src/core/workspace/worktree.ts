@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import type { ProjectConfig } from '../config/load.js'
+import { userError } from '../errors.js'
+import { addWorktree, gitTry, openRepository, repositoryState, revParse } from '../git/index.js'
+import type { WorkspaceInfo } from '../run/workspace.js'
+
+/** The run branch of a run. */
+export function runBranch(runId: string): string {
+  return `macds/${runId}`
+}
+
+/** Where a run's worktree lives: `.macds/worktrees/<run-id>` of the repository. */
+export function worktreeDir(root: string, runId: string): string {
+  return join(root, '.macds', 'worktrees', runId)
+}
+
+/**
+ * Makes a run's worktree: the branch macds/<run-id> at the target's tip, checked out under
+ * .macds/worktrees/. The user's checkout is not touched. The target is `target`, else
+ * `integration.target` of macds.yaml, else the branch checked out now.
+ */
+export async function createWorktree(
+  config: ProjectConfig,
+  runId: string,
+  target: string | undefined,
+): Promise<WorkspaceInfo> {
+  const repo = await ((target ?? config.integration.target)
+    ? repositoryState(config.root)
+    : openRepository(config.root))
+  const branch = target ?? config.integration.target ?? (repo.branch as string)
+  const base = await revParse(repo.root, `refs/heads/${branch}`)
+  if (!base)
+    throw userError(
+      'TARGET_NOT_FOUND',
+      `the target branch ${branch} does not exist in ${repo.root}`,
+      'Pass --target with an existing branch, or create it first (`git branch <name>`).',
+    )
+  const worktree = worktreeDir(repo.root, runId)
+  await addWorktree(repo.root, worktree, runBranch(runId), base)
+  return { worktree, branch: runBranch(runId), target: branch, base }
+}
+
+/**
+ * Makes sure the worktree of a resumed run exists: a worktree removed since (the run was cancelled,
+ * or `macds clean` ran) is checked out again from the run branch, which holds all its work.
+ */
+export async function restoreWorktree(root: string, info: WorkspaceInfo): Promise<void> {
+  if (existsSync(join(info.worktree, '.git'))) return
+  await gitTry(root, ['worktree', 'prune'])
+  const result = await gitTry(root, ['worktree', 'add', info.worktree, info.branch])
+  if (result.code !== 0)
+    throw userError(
+      'RUN_BRANCH_MISSING',
+      `the worktree of this run cannot be restored from ${info.branch}: ${result.stderr.trim()}`,
+      'The run branch was deleted; start a new run with `macds run`.',
+    )
+}
+
+/** The directory in a worktree that corresponds to `config.root` (macds.yaml may sit below the repository's top). */
+export async function rootIn(config: ProjectConfig, worktree: string): Promise<string> {
+  const top = (await repositoryState(config.root)).root
+  return join(worktree, relative(top, config.root))
+}

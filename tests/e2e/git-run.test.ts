@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
+import { runEvents } from '../helpers/run-project.js'
+import { gitIn, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
+
+const RUN_TIMEOUT = 60_000
+
+function runIdOf(stdout: string): string {
+  const id = /run (r-[0-9a-f-]+)/.exec(stdout)?.[1]
+  if (!id) throw new Error(`no run id in:\n${stdout}`)
+  return id
+}
+
+describe('a run on a git repository', () => {
+  it(
+    'merges a good ChangeSet into main, and the tests pass on the merged commit',
+    async () => {
+      const root = await sampleRepo(await sampleSteps())
+      const before = gitIn(root, 'rev-parse', 'main')
+      const result = await runCli(['run', 'Add a farewell function', '--approve', 'auto'], {
+        cwd: root,
+        timeoutMs: RUN_TIMEOUT,
+      })
+      if (result.code !== 0) throw new Error(result.stdout + result.stderr)
+      expect(result.code).toBe(0)
+      const after = gitIn(root, 'rev-parse', 'main')
+      expect(after).not.toBe(before)
+      expect(gitIn(root, 'merge-base', '--is-ancestor', before, after)).toBe('')
+      // The user's checkout was fast-forwarded; the tests pass on what main now holds.
+      expect(await readFile(join(root, 'src/farewell.js'), 'utf8')).toContain('Goodbye')
+      expect(gitIn(root, 'status', '--porcelain')).toBe('')
+      const runId = runIdOf(result.stdout)
+      const events = await runEvents(root, runId)
+      const started = events.findIndex((e) => e.type === 'integration.started')
+      const finished = events.findIndex((e) => e.type === 'integration.finished')
+      expect(started).toBeGreaterThan(0)
+      expect(events[finished]).toMatchObject({ status: 'merged' })
+      expect(events[started]).toMatchObject({ target: 'main', from: before, to: after })
+      expect(existsSync(join(root, '.macds', 'worktrees', runId))).toBe(false)
+      const subjects = gitIn(root, 'log', '--format=%an|%s', '--topo-order', `${before}..${after}`)
+      expect(subjects).toMatch(/macds implementation\|CS_[0-9a-f]{12}: Add a farewell function/)
+      expect(subjects).toMatch(/macds architect\|/)
+    },
+    RUN_TIMEOUT,
+  )
+})

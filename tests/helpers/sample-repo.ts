@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process'
+import { cp, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
+import { repoRoot } from './cli.js'
+import { fixtureOutput, passingOutputs, STAGE_AGENTS, stepsFor, type Step } from './run-project.js'
+import { tempDir } from './temp.js'
+
+type Json = Record<string, unknown>
+
+/** Runs git in `cwd` with a fixed identity and no hooks; returns its trimmed stdout. */
+export function gitIn(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Dev',
+      GIT_AUTHOR_EMAIL: 'dev@example.com',
+      GIT_COMMITTER_NAME: 'Dev',
+      GIT_COMMITTER_EMAIL: 'dev@example.com',
+    },
+  }).trim()
+}
+
+export const PIPELINE = 'pipeline:\n  test: { command: [node, --test], timeout_seconds: 60 }\n'
+
+/**
+ * A git repository (branch main, one commit) holding the sample app (a node:test suite), the shipped
+ * contracts and agents, macds.yaml with the sample's pipeline (plus `config`), and the given script;
+ * `edit` changes the files before the commit.
+ */
+export async function sampleRepo(
+  steps: Step[],
+  options: { config?: string; edit?: (root: string) => Promise<void> } = {},
+): Promise<string> {
+  const root = await tempDir('macds-git-')
+  await cp(join(repoRoot, 'tests/fixtures/sample-app'), root, { recursive: true })
+  await cp(join(repoRoot, 'contracts'), join(root, 'contracts'), { recursive: true })
+  await cp(join(repoRoot, 'agents'), join(root, 'agents'), { recursive: true })
+  await writeFile(
+    join(root, 'macds.yaml'),
+    `version: 1\nprovider: scripted\nscript: script.yaml\n${PIPELINE}${options.config ?? ''}`,
+  )
+  await writeFile(join(root, '.gitignore'), '.macds/\nscript.yaml\n')
+  await writeFile(join(root, 'script.yaml'), stringify({ version: 1, steps }))
+  await options.edit?.(root)
+  gitIn(root, 'init', '-q', '-b', 'main')
+  gitIn(root, 'add', '-A')
+  gitIn(root, 'commit', '-q', '-m', 'Initial commit')
+  return root
+}
+
+/** A ChangeSet for the sample app: a farewell function and its test, with `body` as the function's body. */
+export function farewellChangeSet(body = 'return `Goodbye, ${name}!`'): Json {
+  return {
+    intent: 'Add a farewell function',
+    rationale: 'The requirement asks for a way to say goodbye by name.',
+    files: [
+      {
+        path: 'src/farewell.js',
+        action: 'create',
+        content: `export function farewell(name) {\n  ${body}\n}\n`,
+      },
+      {
+        path: 'test/farewell.test.js',
+        action: 'create',
+        content:
+          "import assert from 'node:assert/strict'\nimport { test } from 'node:test'\nimport { farewell } from '../src/farewell.js'\n\ntest('says goodbye by name', () => {\n  assert.equal(farewell('Ada'), 'Goodbye, Ada!')\n})\n",
+      },
+    ],
+    validation_plan: { tests_to_run: ['test/farewell.test.js'] },
+  }
+}
+
+/** A build_test answer about the sample's one pipeline step. */
+export function sampleBuildTest(passed: boolean): Json {
+  return {
+    verdict: passed ? 'pass' : 'fail',
+    steps: [{ name: 'test', passed, summary: passed ? 'all tests pass' : 'a test fails' }],
+    failing_tests: passed ? [] : [{ name: 'says goodbye by name', message: 'the greeting is wrong' }],
+    ...(passed ? {} : { diagnosis: 'farewell() returns the wrong text in src/farewell.js.' }),
+  }
+}
+
+/** Steps of a run of the sample that passes every stage with the given ChangeSet. */
+export async function sampleSteps(changeset = farewellChangeSet()): Promise<Step[]> {
+  const outputs = await passingOutputs()
+  outputs.implementation = { ...(await fixtureOutput('implementation')), changeset }
+  outputs.build_test = sampleBuildTest(true)
+  outputs.infra = {
+    changeset: {
+      intent: 'Run the tests in CI',
+      rationale: 'Pushes and pull requests should meet the same bar as macds runs.',
+      files: [
+        {
+          path: '.github/workflows/ci.yml',
+          action: 'create',
+          content:
+            'name: ci\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: node --test\n',
+        },
+      ],
+      validation_plan: { tests_to_run: [] },
+    },
+  }
+  outputs.review = {
+    verdict: 'approve',
+    summary: 'farewell() does what the requirement asks, and its test covers it.',
+    comments: [],
+    standards_checked: ['Tests'],
+  }
+  return stepsFor(outputs, Object.keys(STAGE_AGENTS))
+}
