@@ -12,6 +12,8 @@ import { initCommand } from './init.js'
 import { resumeCommand } from './resume.js'
 import { runCommand } from './run.js'
 import { statusCommand } from './status.js'
+import { validateCommand } from './validate.js' // TEMP-LOCAL
+import { cleanCommand } from './clean.js' // TEMP-LOCAL
 
 /** Every command, in the order help lists them. */
 export const commands: readonly Command[] = [
@@ -31,4 +33,6 @@ export const commands: readonly Command[] = [
   artifactsLog,
   artifactsDiff,
   doctorCommand,
+  validateCommand, // TEMP-LOCAL
+  cleanCommand, // TEMP-LOCAL
 ]

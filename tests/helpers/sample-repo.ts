@@ -111,3 +111,26 @@ export async function sampleSteps(changeset = farewellChangeSet()): Promise<Step
   }
   return stepsFor(outputs, Object.keys(STAGE_AGENTS))
 }
+
+/** A ChangeSet that changes the body of the farewell function from `from` to `to`. */
+export function farewellEdit(from: string, to: string): Json {
+  return {
+    intent: 'Fix the farewell text',
+    rationale: 'build_test found the farewell text wrong.',
+    files: [{ path: 'src/farewell.js', action: 'modify', edits: [{ search: from, replace: to }] }],
+    validation_plan: { tests_to_run: ['test/farewell.test.js'] },
+  }
+}
+
+/** Outputs of the sample's stages as stepsFor takes them (see sampleSteps). */
+export async function sampleOutputs(): Promise<Record<string, Json>> {
+  const outputs: Record<string, Json> = {}
+  for (const step of await sampleSteps()) outputs[String(step.stage)] = step.output as Json
+  return outputs
+}
+
+/** The implementation step answering with `changeset`. */
+export async function implementationStep(changeset: Json): Promise<Step> {
+  const output = { ...(await fixtureOutput('implementation')), changeset }
+  return { agent: 'implementation', stage: 'implementation', output }
+}

@@ -152,11 +152,12 @@ function unavailable(error: unknown): MacdsError {
   })
 }
 
-/** The git subcommand of an argument list, skipping `-c key=value` pairs. */
+/** The git subcommand of an argument list, skipping global options and `-c key=value` pairs. */
 function verb(args: string[]): string {
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-c') i++
-    else return args[i] ?? 'git'
+    const arg = args[i] ?? ''
+    if (arg === '-c') i++
+    else if (!arg.startsWith('-')) return arg
   }
   return ''
 }

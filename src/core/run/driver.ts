@@ -10,6 +10,7 @@ import { acquireLock, releaseLock } from './lock.js'
 import { runPaths } from './paths.js'
 import { ReadyStages } from './ready.js'
 import { everyStagePassed, integrate } from './integrate.js'
+import { logRulings } from './ruling-log.js'
 import { runStage } from './stage-task.js'
 import { foldEvents, humanDecisions, initialState, type RunState } from './state.js'
 
@@ -104,6 +105,8 @@ async function drive(run: RunContext, release: () => Promise<void>): Promise<Run
 async function closeWorkspace(run: RunContext): Promise<void> {
   const { status, integration, options } = run.state
   if (status === 'running' || status === 'awaiting_human') return
+  // A run that failed keeps its branch for inspection, with the rulings that ended it.
+  if (status !== 'passed') await logRulings(run)
   const merged = integration.status === 'merged'
   await run.workspace.close({ status, merged, keep: options.keep !== false })
 }
@@ -151,7 +154,12 @@ async function loop(run: RunContext): Promise<void> {
         }
       }
       startReady(run, ready, tasks, start)
-      if (tasks.size === 0 && everyStagePassed(run)) start('integration', (s) => integrate(run, s))
+      if (tasks.size === 0 && everyStagePassed(run)) {
+        start('integration', async (s) => {
+          await logRulings(run)
+          await integrate(run, s)
+        })
+      }
       const waiting = humanDecisions(run.state).length > 0
       if (tasks.size === 0 && waiting && !run.wait) {
         run.state.status = 'awaiting_human'

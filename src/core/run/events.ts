@@ -116,6 +116,8 @@ export type RunEvent =
       /** For a ChangeSet: the commit it became and its diff. */
       commit?: string
       diff?: string
+      /** For a ruling appended to DESIGN_DECISIONS.log: the escalation it settled. */
+      escalation_id?: string
     }
   | {
       type: 'gate.requested'

@@ -62,7 +62,8 @@ async function visitStage(
     return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
   }
   const facts = inputFacts(run, spec)
-  if (spec.contract === 'build_test' || spec.contract === 'infra') facts.pipeline = await validate(run, spec)
+  if (spec.contract === 'build_test') facts.pipeline = await validate(run, spec)
+  if (spec.contract === 'infra') facts.pipeline = { pipeline: run.workspace.pipeline, results: [] }
   if (spec.contract === 'integration') facts.branches = await run.workspace.branches()
   const context = run.state.contexts[spec.id]
   const takesContext = TAKES_CONTEXT.has(spec.contract)

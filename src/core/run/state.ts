@@ -38,6 +38,11 @@ export interface Escalation {
   arbiter: Arbiter
   status: 'pending' | 'ruled'
   ruling?: string
+  /** Who ruled and why, as the ruling said. */
+  by?: string
+  rationale?: string
+  /** The ruling has been appended to DESIGN_DECISIONS.log. */
+  logged?: boolean
 }
 
 /** Everything known about a run: a fold of its events. */
@@ -150,6 +155,10 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       state.cost_usd += event.cost_usd
       return
     case 'effect.recorded':
+      if (event.escalation_id) {
+        const escalation = state.escalations[event.escalation_id]
+        if (escalation) escalation.logged = true
+      }
       if (event.kind === 'changeset') {
         const { name: id, detail: intent, commit = '', diff = '' } = event
         state.changesets[event.stage] = { id, intent, commit, diff }
@@ -192,7 +201,10 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     }
     case 'escalation.ruled': {
       const escalation = state.escalations[event.escalation_id]
-      if (escalation) Object.assign(escalation, { status: 'ruled', ruling: event.ruling })
+      if (escalation) {
+        const { ruling, by, rationale } = event
+        Object.assign(escalation, { status: 'ruled', ruling, by, rationale })
+      }
       applyNext(state, event.next)
       return
     }

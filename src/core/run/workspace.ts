@@ -87,9 +87,13 @@ export interface Workspace {
   /** The directory agents read: the run's worktree, or the repository. */
   readonly root: string
   readonly info: WorkspaceInfo | undefined
+  /** The configured pipeline steps, without running them (what infra is told). */
+  readonly pipeline: PipelineRun['pipeline']
   checkChangeSet(changeset: ChangeSet, agent: AgentDefinition): Promise<ChangeSetCheck>
   /** Applies and commits a checked ChangeSet; `base` is the commit it was applied on. */
   applyChangeSet(changeset: ChangeSet, by: Author): Promise<AppliedChangeSet>
+  /** Appends an entry to DESIGN_DECISIONS.log in its owner's name; the commit, if one was made. */
+  appendDecision(entry: string, by: Author): Promise<string | undefined>
   /** Writes an artifact its owner changed; the commit, or undefined when nothing changed. */
   writeArtifact(name: string, content: string, by: Author): Promise<string | undefined>
   runPipeline(): Promise<PipelineRun>
@@ -155,12 +159,16 @@ export function recordingWorkspace(root: string, targetBranch = 'main'): Workspa
   return {
     root,
     info: undefined,
+    pipeline: [{ name: RECORDED_STEP, command: ['macds', 'record'] }],
     async checkChangeSet() {
       return { violations: [], approvals: [] }
     },
     async applyChangeSet(changeset) {
       const id = changeSetId(changeset)
       return { id, base: UNAPPLIED, commit: UNAPPLIED, diff: describeChangeSet(changeset) }
+    },
+    async appendDecision() {
+      return undefined
     },
     async writeArtifact() {
       return undefined

@@ -1,15 +1,18 @@
 import { join, relative } from 'node:path'
 import { createArtifactStore } from '../artifacts/index.js'
 import type { ProjectConfig } from '../config/load.js'
+import type { Violation } from '../contracts/types.js'
 import { applyChangeSet } from '../changeset/apply.js'
 import { checkChangeSet } from '../changeset/guard.js'
 import { commit, deleteBranch, git, mergeBase, removeWorktree, revParse } from '../git/index.js'
-import { flakySteps, runPipeline } from '../pipeline/index.js'
+import { commandLine, flakySteps, runPipeline } from '../pipeline/index.js'
 import { runPaths } from '../run/paths.js'
 import { type ChangeSet, changeSetId, type Workspace, type WorkspaceInfo } from '../run/workspace.js'
 import type { Redactor } from '../secrets.js'
 import { catchUpWithTarget, integrateRun } from './integration.js'
 import { rootIn } from './worktree.js'
+
+const DECISIONS = 'DESIGN_DECISIONS.log'
 
 /** How much of a ChangeSet's diff is kept in the event log and shown to the reviewer. */
 const DIFF_CHARS = 60_000
@@ -51,9 +54,11 @@ export async function gitWorkspace(
   const workspace: Workspace = {
     root,
     info,
+    pipeline: config.pipeline.steps.map((step) => ({ name: step.name, command: commandLine(step) })),
     async checkChangeSet(changeset, agent) {
       const { allow, deny } = agent.permissions.files
-      return checkChangeSet(changeset, { root, allow, deny, guard: config.guard })
+      const checked = await checkChangeSet(changeset, { root, allow, deny, guard: config.guard })
+      return { ...checked, violations: [...checked.violations, ...artifactWrites(changeset)] }
     },
     applyChangeSet: (changeset: ChangeSet, by) =>
       serial(async () => {
@@ -72,6 +77,11 @@ export async function gitWorkspace(
         const commitId = made ?? base
         const diff = made ? await git(info.worktree, ['show', '--format=', '--no-color', made]) : ''
         return { id, base, commit: commitId, diff: diff.slice(0, DIFF_CHARS) }
+      }),
+    appendDecision: (entry, by) =>
+      serial(async () => {
+        const change = { name: DECISIONS, content: entry, agent: by.agent, run: runId, stage: by.stage }
+        return (await artifacts.append(change))?.commit
       }),
     writeArtifact: (name, content, by) =>
       serial(
@@ -121,6 +131,24 @@ export async function gitWorkspace(
     },
   }
   return workspace
+}
+
+/** ChangeSet entries under artifacts/: artifacts change only through their owner's output. */
+function artifactWrites(changeset: ChangeSet): Violation[] {
+  return changeset.files.flatMap((file, index) =>
+    file.path.startsWith('artifacts/')
+      ? [
+          {
+            rule_id: 'CS-ARTIFACT',
+            severity: 'error' as const,
+            message: `${file.path} is an artifact; a ChangeSet cannot change it`,
+            location: `/changeset/files/${index}/path`,
+            suggested_fix:
+              'Leave the artifact out of the ChangeSet; its owner changes it through its own output.',
+          },
+        ]
+      : [],
+  )
 }
 
 async function head(worktree: string): Promise<string> {

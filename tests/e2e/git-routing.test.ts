@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
+import { runEvents, stepsFor } from '../helpers/run-project.js'
+import {
+  farewellChangeSet,
+  farewellEdit,
+  gitIn,
+  implementationStep,
+  sampleBuildTest,
+  sampleOutputs,
+  sampleRepo,
+} from '../helpers/sample-repo.js'
+
+const TIMEOUT = 90_000
+const WRONG = 'return `Bye, ${name}`'
+const RIGHT = 'return `Goodbye, ${name}!`'
+
+function runIdOf(stdout: string): string {
+  const id = /run (r-[0-9a-f-]+)/.exec(stdout)?.[1]
+  if (!id) throw new Error(`no run id in:\n${stdout}`)
+  return id
+}
+
+describe('a run whose ChangeSet breaks the tests', () => {
+  it(
+    'routes the failure back to implementation, merges the fix, and main passes its tests',
+    async () => {
+      const outputs = await sampleOutputs()
+      const steps = [
+        ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
+        await implementationStep(farewellChangeSet(WRONG)),
+        await implementationStep(farewellEdit(WRONG, RIGHT)),
+        ...stepsFor(outputs, ['review', 'review']),
+        { agent: 'buildtest', stage: 'build_test', output: sampleBuildTest(false) },
+        ...stepsFor(outputs, ['build_test', 'integration', 'final_approval']),
+      ]
+      const root = await sampleRepo(steps)
+      const base = gitIn(root, 'rev-parse', 'main')
+      const { code, stdout } = await runCli(['run', 'Add a farewell function', '--approve', 'auto'], {
+        cwd: root,
+        timeoutMs: TIMEOUT,
+      })
+      expect(stdout).toMatch(/→ re-opens implementation \(loop 1 of 3\)/)
+      expect(code).toBe(0)
+      expect(gitIn(root, 'rev-parse', 'main')).not.toBe(base)
+      expect(await readFile(join(root, 'src/farewell.js'), 'utf8')).toContain(RIGHT)
+      // The merged commit passes the project's own tests.
+      expect(gitIn(root, 'status', '--porcelain')).toBe('')
+      const events = await runEvents(root, runIdOf(stdout))
+      const pipelines = events.filter((e) => e.type === 'pipeline.finished').map((e) => e.passed)
+      expect(pipelines).toEqual([false, true])
+      const changesets = gitIn(root, 'log', '--format=%s', `${base}..main`, '--', 'src/farewell.js')
+      expect(changesets.split('\n')).toHaveLength(2)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'escalates a ChangeSet that never passes, and leaves main byte for byte as it was',
+    async () => {
+      const outputs = await sampleOutputs()
+      const bodies = [WRONG, 'return name', 'return `Bye`', 'return `bye ${name}`']
+      const implementations = [await implementationStep(farewellChangeSet(bodies[0]))]
+      for (let i = 1; i < bodies.length; i++)
+        implementations.push(await implementationStep(farewellEdit(bodies[i - 1] ?? '', bodies[i] ?? '')))
+      const abort = {
+        ruling: 'abort',
+        rationale: 'Four attempts did not make the farewell test pass; the run stops without merging.',
+      }
+      const steps = [
+        ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
+        ...implementations,
+        ...stepsFor(outputs, Array(4).fill('review')),
+        ...Array.from({ length: 4 }, () => ({
+          agent: 'buildtest',
+          stage: 'build_test',
+          output: sampleBuildTest(false),
+        })),
+        { agent: 'architect', stage: 'escalation', output: abort },
+      ]
+      const root = await sampleRepo(steps)
+      const head = gitIn(root, 'rev-parse', 'main')
+      const tree = gitIn(root, 'ls-files', '-s')
+      const greet = await readFile(join(root, 'src/greet.js'))
+      const { code, stdout } = await runCli(['run', 'Add a farewell function', '--approve', 'auto'], {
+        cwd: root,
+        timeoutMs: TIMEOUT,
+      })
+      expect(stdout).toMatch(
+        /→ escalation e-[0-9a-f]{6} to architect: buildtest \(8\) vs implementation \(5\)/,
+      )
+      expect(code).toBe(1)
+      expect(gitIn(root, 'rev-parse', 'main')).toBe(head)
+      expect(gitIn(root, 'ls-files', '-s')).toBe(tree)
+      expect(gitIn(root, 'status', '--porcelain')).toBe('')
+      expect(await readFile(join(root, 'src/greet.js'))).toEqual(greet)
+      // The run branch is kept for inspection, with the ruling in its decision log.
+      const runId = runIdOf(stdout)
+      const log = gitIn(root, 'show', `macds/${runId}:artifacts/DESIGN_DECISIONS.log`)
+      expect(log).toMatch(/RULING e-[0-9a-f]{6} by architect: abort/)
+      expect(gitIn(root, 'worktree', 'list').split('\n')).toHaveLength(1)
+    },
+    TIMEOUT,
+  )
+})
