@@ -7,13 +7,13 @@ import { contractsCheck } from './contracts-check.js'
 import { contractsEdit } from './contracts-edit.js'
 import { contractsTypes } from './contracts-types.js'
 import { contractsList, contractsValidate } from './contracts-validate.js'
+import { cleanCommand } from './clean.js'
 import { doctorCommand } from './doctor.js'
 import { initCommand } from './init.js'
 import { resumeCommand } from './resume.js'
 import { runCommand } from './run.js'
 import { statusCommand } from './status.js'
-import { validateCommand } from './validate.js' // TEMP-LOCAL
-import { cleanCommand } from './clean.js' // TEMP-LOCAL
+import { validateCommand } from './validate.js'
 
 /** Every command, in the order help lists them. */
 export const commands: readonly Command[] = [
@@ -32,7 +32,7 @@ export const commands: readonly Command[] = [
   agentsTry,
   artifactsLog,
   artifactsDiff,
+  validateCommand,
+  cleanCommand,
   doctorCommand,
-  validateCommand, // TEMP-LOCAL
-  cleanCommand, // TEMP-LOCAL
 ]

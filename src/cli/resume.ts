@@ -27,9 +27,11 @@ export const resumeCommand: Command = {
           : 'No runs yet.'
       throw userError('RUN_UNKNOWN', `no run ${runId} in ${config.root}`, hint)
     }
-    const { options, workspace } = await readRunState(config.root, runId)
+    const { options, workspace, head, status } = await readRunState(config.root, runId)
     const choice = { provider: options.provider, script: options.script }
-    const setup = await setUpRun(context.cwd, choice, { resume: workspace })
+    // A finished run is only reported: its worktree is gone and is not made again.
+    const finished = status === 'passed' || status === 'failed'
+    const setup = await setUpRun(context.cwd, choice, { resume: finished ? undefined : workspace, at: head })
     return driveFromCli(context, setup, runId, (deps) => resumeRun(runId, deps))
   },
 }

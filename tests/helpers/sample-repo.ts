@@ -73,11 +73,12 @@ export function farewellChangeSet(body = 'return `Goodbye, ${name}!`'): Json {
   }
 }
 
-/** A build_test answer about the sample's one pipeline step. */
-export function sampleBuildTest(passed: boolean): Json {
+/** A build_test answer about the sample's test step, after the steps named in `before` (which passed). */
+export function sampleBuildTest(passed: boolean, before: string[] = []): Json {
+  const ran = before.map((name) => ({ name, passed: true, summary: `${name} passed` }))
   return {
     verdict: passed ? 'pass' : 'fail',
-    steps: [{ name: 'test', passed, summary: passed ? 'all tests pass' : 'a test fails' }],
+    steps: [...ran, { name: 'test', passed, summary: passed ? 'all tests pass' : 'a test fails' }],
     failing_tests: passed ? [] : [{ name: 'says goodbye by name', message: 'the greeting is wrong' }],
     ...(passed ? {} : { diagnosis: 'farewell() returns the wrong text in src/farewell.js.' }),
   }

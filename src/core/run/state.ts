@@ -71,6 +71,8 @@ export interface RunState {
   rejected: Record<string, number>
   /** The run's branch and worktree (absent: effects are recorded, not applied). */
   workspace: WorkspaceInfo | undefined
+  /** The commit of the last effect recorded on the run branch; a resumed run starts again from it. */
+  head: string | undefined
   /** The move of the target logged before it was made, and how integration ended. */
   integration: {
     plan?: IntegrationPlan
@@ -106,6 +108,7 @@ export function initialState(event: Extract<RunEvent, { type: 'run.started' }>):
     changesets: {},
     rejected: {},
     workspace: event.workspace,
+    head: event.workspace?.base,
     integration: {},
     tokens: {},
     cost_usd: 0,
@@ -155,6 +158,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       state.cost_usd += event.cost_usd
       return
     case 'effect.recorded':
+      if (event.commit && state.workspace) state.head = event.commit
       if (event.escalation_id) {
         const escalation = state.escalations[event.escalation_id]
         if (escalation) escalation.logged = true

@@ -51,6 +51,34 @@ export async function gitWorkspace(
   let validated: string | undefined
   let flaky: string[] = []
 
+  /**
+   * Runs the pipeline on the worktree. What the format step rewrote is committed, so that the commit
+   * that may land is the tree that was validated.
+   */
+  const validate = async () => {
+    const changed = validated ? await changedSince(info.worktree, validated) : 'all'
+    const report = await runPipeline(config.pipeline, {
+      cwd: root,
+      changed,
+      logDir: join(logs, String(++pipelineRuns)),
+      redact: options.redact,
+      flakyBefore: flaky,
+    })
+    flaky = flakySteps(report)
+    const rewrote = report.results.find((r) => r.name === 'format')?.rewrote ?? []
+    if (rewrote.length > 0) {
+      await commit(info.worktree, {
+        message: 'Apply the formatter',
+        author: { name: 'macds pipeline', email: 'pipeline@macds.invalid' },
+        trailers: trailers('pipeline', 'build_test'),
+        paths: await trackedChanges(info.worktree, rewrote),
+      })
+    }
+    if (report.passed) validated = await head(info.worktree)
+    const results = report.results.map(({ log: _log, ...result }) => result)
+    return { passed: report.passed, pipeline: report.pipeline, results }
+  }
+
   const workspace: Workspace = {
     root,
     info,
@@ -88,25 +116,11 @@ export async function gitWorkspace(
         async () =>
           (await artifacts.write({ name, content, agent: by.agent, run: runId, stage: by.stage }))?.commit,
       ),
-    async runPipeline() {
-      const tip = await head(info.worktree)
-      const changed = validated ? await changedSince(info.worktree, validated) : 'all'
-      const report = await runPipeline(config.pipeline, {
-        cwd: root,
-        changed,
-        logDir: join(logs, String(++pipelineRuns)),
-        redact: options.redact,
-        flakyBefore: flaky,
-      })
-      flaky = flakySteps(report)
-      if (report.passed) validated = tip
-      const results = report.results.map(({ log: _log, ...result }) => result)
-      return { passed: report.passed, pipeline: report.pipeline, results }
-    },
+    runPipeline: () => serial(validate),
     branches: () =>
       serial(async () => {
         const target_tip = (await revParse(repo, `refs/heads/${info.target}`)) ?? info.base
-        const revalidate = async () => (await workspace.runPipeline()).passed
+        const revalidate = async () => (await validate()).passed
         const caught = await catchUpWithTarget(info, target_tip, revalidate)
         const run_tip = await head(info.worktree)
         const merge_base = (await mergeBase(info.worktree, target_tip, run_tip)) ?? info.base
@@ -122,7 +136,7 @@ export async function gitWorkspace(
         merge,
         previous,
         planned,
-        revalidate: async () => (await workspace.runPipeline()).passed,
+        revalidate: async () => (await serial(validate)).passed,
       })
     },
     async close({ status, merged, keep }) {
@@ -153,6 +167,13 @@ function artifactWrites(changeset: ChangeSet): Violation[] {
 
 async function head(worktree: string): Promise<string> {
   return (await git(worktree, ['rev-parse', 'HEAD'])).trim()
+}
+
+/** Those of `paths` (relative to the worktree's top) that git tracks and that differ from HEAD. */
+async function trackedChanges(worktree: string, paths: readonly string[]): Promise<string[]> {
+  const out = await git(worktree, ['diff', '--name-only', '-z', 'HEAD'])
+  const modified = new Set(out.split('\0'))
+  return paths.filter((p) => modified.has(p))
 }
 
 /** Paths changed between a commit and HEAD, relative to the work tree's top. */

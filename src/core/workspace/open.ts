@@ -8,7 +8,7 @@ import { gitWorkspace } from './git-workspace.js'
 import { createWorktree, restoreWorktree } from './worktree.js'
 
 /** Where a run works: a new worktree branched from a target, or the worktree a resumed run recorded. */
-export type Placement = { target?: string } | { resume: WorkspaceInfo | undefined }
+export type Placement = { target?: string } | { resume: WorkspaceInfo | undefined; at: string | undefined }
 
 /**
  * The workspace of a run. In a git repository, a new run gets its own branch and worktree, and a
@@ -25,7 +25,7 @@ export async function openWorkspace(
   if ('resume' in place) {
     const info = place.resume
     if (!info) return recordingWorkspace(config.root)
-    await restoreWorktree(config.root, info)
+    await restoreWorktree(config.root, info, place.at ?? info.base)
     return gitWorkspace(config, runId, info, { redact: options.redact, owners })
   }
   if (!(await insideGit(config.root))) return recordingWorkspace(config.root)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { ProjectConfig } from '../config/load.js'
 import { userError } from '../errors.js'
-import { addWorktree, gitTry, openRepository, repositoryState, revParse } from '../git/index.js'
+import { addWorktree, git, gitTry, openRepository, repositoryState, revParse } from '../git/index.js'
 import type { WorkspaceInfo } from '../run/workspace.js'
 
 /** The run branch of a run. */
@@ -42,11 +42,18 @@ export async function createWorktree(
 }
 
 /**
- * Makes sure the worktree of a resumed run exists: a worktree removed since (the run was cancelled,
- * or `macds clean` ran) is checked out again from the run branch, which holds all its work.
+ * Gets the worktree of a resumed run back to the last effect its log recorded: a worktree removed
+ * since (the run was cancelled, or `macds clean` ran) is checked out again from the run branch, and
+ * whatever a stage in flight had applied or committed after `head` is undone, since that stage runs
+ * again. Files git ignores (installed dependencies, build output) stay.
  */
-export async function restoreWorktree(root: string, info: WorkspaceInfo): Promise<void> {
-  if (existsSync(join(info.worktree, '.git'))) return
+export async function restoreWorktree(root: string, info: WorkspaceInfo, head: string): Promise<void> {
+  if (!existsSync(join(info.worktree, '.git'))) await checkOutAgain(root, info)
+  await git(info.worktree, ['reset', '--quiet', '--hard', head])
+  await git(info.worktree, ['clean', '--quiet', '-d', '--force'])
+}
+
+async function checkOutAgain(root: string, info: WorkspaceInfo): Promise<void> {
   await gitTry(root, ['worktree', 'prune'])
   const result = await gitTry(root, ['worktree', 'add', info.worktree, info.branch])
   if (result.code !== 0)
