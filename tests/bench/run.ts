@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../../src/core/config/defaults.js'
 import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
 import { benchEngineRun, benchResume } from './engine-bench.js'
 import type * as Baselines from './langgraph-bench.js'
+import { benchStoreCommit, benchWorktrees } from './git-bench.js'
 import { benchImplementationPrompt, benchRepoMap } from './repo-map-bench.js'
 import { benchEventLog } from './event-log-bench.js'
 import { chain, fanOut } from './graphs.js'
@@ -215,6 +216,26 @@ let benchLangGraph: typeof Baselines.benchLangGraph
     baseline: `whole prompt: ${format(prompt.promptTokens)} tokens`,
     target: `<= ${format(prompt.budget)} tokens (context_tokens)`,
     pass: prompt.contextTokens <= prompt.budget && prompt.items > 0,
+  })
+}
+// The git layer against plain git, paired in alternating rounds: an artifact committed through the
+// store and the target fast-forwarded; a run's worktree added and removed.
+{
+  const store = await benchStoreCommit(join(scratch, 'git-store'))
+  rows.push({
+    benchmark: 'artifact write committed through the store + fast-forward of the target (median ratio)',
+    result: `${store.storeMs.toFixed(1)} ms (${store.ratio.toFixed(2)} x)`,
+    baseline: `plain git: ${store.gitMs.toFixed(1)} ms`,
+    target: '<= 1.2 x plain git',
+    pass: store.ratio <= 1.2,
+  })
+  const trees = await benchWorktrees(join(scratch, 'git-worktrees'))
+  rows.push({
+    benchmark: 'run worktree added and removed through the git layer (median ratio)',
+    result: `${trees.layerMs.toFixed(1)} ms (${trees.ratio.toFixed(2)} x)`,
+    baseline: `plain git: ${trees.gitMs.toFixed(1)} ms`,
+    target: '<= 1.1 x plain git',
+    pass: trees.ratio <= 1.1,
   })
 }
 await rm(scratch, { recursive: true, force: true })

@@ -144,6 +144,42 @@ describe('integration into the target branch', () => {
   )
 
   it(
+    'escalates a conflict with new commits on the target, and leaves the target to its owner',
+    async () => {
+      const steps = await sampleSteps()
+      const review = steps.find((s) => s.stage === 'review')
+      if (review) review.delay_ms = 1500
+      const integration = steps.find((s) => s.stage === 'integration')
+      if (integration)
+        integration.output = {
+          action: 'abort',
+          conflicts: [{ path: 'src/farewell.js', description: 'main and the run both add a farewell' }],
+          summary: 'The new commits of main conflict with the run; it cannot be merged as it is.',
+        }
+      const abort = {
+        ruling: 'abort',
+        rationale: 'main now has its own farewell; a person must reconcile them.',
+      }
+      steps.push({ agent: 'architect', stage: 'escalation', output: abort })
+      const root = await sampleRepo(steps)
+      const cli = spawnCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
+      await waitFor(() => (/review\s+reviewer\s+#1 started/.test(cli.output()) ? true : undefined), 40_000)
+      await writeFile(join(root, 'src/farewell.js'), 'export const farewell = () => "See you"\n')
+      gitIn(root, 'add', 'src/farewell.js')
+      gitIn(root, 'commit', '-q', '-m', 'A farewell of our own')
+      const mine = gitIn(root, 'rev-parse', 'main')
+      expect(await cli.exit).toBe(1)
+      expect(cli.output()).toMatch(
+        /escalation e-[0-9a-f]{6} to architect: integrator \(8\) vs implementation \(5\)/,
+      )
+      expect(cli.output()).toMatch(/conflict with the run in src\/farewell\.js/)
+      expect(gitIn(root, 'rev-parse', 'main')).toBe(mine)
+      expect(gitIn(root, 'status', '--porcelain', '--untracked-files=no')).toBe('')
+    },
+    TIMEOUT,
+  )
+
+  it(
     'after kill -9 during integration, main is unchanged, and resume merges fully',
     async () => {
       const root = await sampleRepo(await sampleSteps())
