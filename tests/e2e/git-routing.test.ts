@@ -105,3 +105,69 @@ describe('a run whose ChangeSet breaks the tests', () => {
     TIMEOUT,
   )
 })
+
+describe('an architecture with several tasks', () => {
+  it(
+    'runs one implementation call per task in parallel, commits each, and merges them together',
+    async () => {
+      const outputs = await sampleOutputs()
+      const architecture = outputs.architecture as Record<string, unknown>
+      const components = architecture.components as { name: string }[]
+      const [first, second] = components
+      architecture.tasks = [
+        {
+          id: 'TASK-1',
+          component: first?.name,
+          description: 'Add the farewell function and its test.',
+          files: ['src/farewell.js', 'test/farewell.test.js'],
+        },
+        {
+          id: 'TASK-2',
+          component: second?.name ?? first?.name,
+          description: 'Add a shout function.',
+          files: ['src/shout.js'],
+        },
+      ]
+      const shout = {
+        intent: 'Add a shout function',
+        rationale: 'The greeting can be shouted.',
+        files: [
+          {
+            path: 'src/shout.js',
+            action: 'create',
+            content: 'export const shout = (s) => s.toUpperCase()\n',
+          },
+        ],
+        validation_plan: { tests_to_run: [] },
+      }
+      const steps = [
+        ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
+        { ...(await implementationStep(farewellChangeSet())), task: 'TASK-1' },
+        { ...(await implementationStep(shout)), task: 'TASK-2' },
+        ...stepsFor(outputs, ['review', 'build_test', 'integration', 'final_approval']),
+      ]
+      const root = await sampleRepo(steps)
+      const base = gitIn(root, 'rev-parse', 'main')
+      const { code, stdout } = await runCli(['run', 'Add a farewell and a shout', '--approve', 'auto'], {
+        cwd: root,
+        timeoutMs: TIMEOUT,
+      })
+      if (code !== 0) throw new Error(stdout)
+      const stages = gitIn(root, 'log', '--format=%(trailers:key=Macds-Stage,valueonly)', `${base}..main`)
+      expect(
+        stages
+          .split('\n')
+          .filter((l) => l.startsWith('implementation/'))
+          .sort(),
+      ).toEqual(['implementation/TASK-1', 'implementation/TASK-2'])
+      expect(gitIn(root, 'show', 'main:src/shout.js')).toContain('toUpperCase')
+      expect(gitIn(root, 'show', 'main:src/farewell.js')).toContain('Goodbye')
+      const events = await runEvents(root, runIdOf(stdout))
+      const tasks = events
+        .filter((e) => e.type === 'agent.accepted' && e.stage === 'implementation')
+        .map((e) => e.task)
+      expect(tasks.sort()).toEqual(['TASK-1', 'TASK-2'])
+    },
+    TIMEOUT,
+  )
+})

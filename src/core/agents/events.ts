@@ -9,6 +9,8 @@ interface Attempt {
   stage: string
   /** 1-based; attempt 2 is the first repair. */
   attempt: number
+  /** The architecture task, when a stage runs one agent call per task. */
+  task?: string
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Redactor } from '../secrets.js'
 export interface PromptRecord {
   agent: string
   stage: string
+  task?: string
   visit?: number
   attempt: number
   model: string
@@ -22,14 +23,15 @@ export interface PromptStore {
 }
 
 /**
- * A store writing `<stage>[-v<visit>]-<agent>-<attempt>.json` files into `dir` (readable by the owner only).
+ * A store writing `<stage>[-<task>][-v<visit>]-<agent>-<attempt>.json` files into `dir` (readable by the owner only).
  * Every string goes through `redact` first: no secret reaches the disk.
  */
 export function createPromptStore(dir: string, redact: Redactor): PromptStore {
   return {
     async save(record) {
       const visit = record.visit === undefined ? '' : `-v${record.visit}`
-      const file = join(dir, `${record.stage}${visit}-${record.agent}-${record.attempt}.json`)
+      const task = record.task === undefined ? '' : `-${record.task}`
+      const file = join(dir, `${record.stage}${task}${visit}-${record.agent}-${record.attempt}.json`)
       const text = redact(JSON.stringify(record, null, 2))
       await writeFile(file, `${text}\n`, { mode: 0o600 })
       return file

@@ -30,6 +30,8 @@ export interface AgentTask {
   /** Which visit of the stage this is (a re-opened stage is visited again); calls are budgeted per visit. */
   visit?: number
   context?: PromptContext
+  /** The architecture task this call works on, when a stage runs one call per task. */
+  task?: string
   /** Read-only tools the model may call before it answers; every model call counts against calls_per_stage. */
   tools?: ToolBox
   /**
@@ -75,6 +77,8 @@ export type AgentOutcome =
 export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<AgentOutcome> {
   const { agent, contract, stage, input } = task
   const emit = deps.emit ?? (() => {})
+  // Who is working: the agent, its stage and, when a stage runs one call per task, the task.
+  const who = { agent: agent.id, stage, ...(task.task ? { task: task.task } : {}) }
   const spent: Spent = { attempts: 0, usage: NO_USAGE, cost_usd: 0 }
   const fail = (
     reason: FailureReason,
@@ -85,8 +89,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
   ) => {
     emit({
       type: 'agent.failed',
-      agent: agent.id,
-      stage,
+      ...who,
       attempt: spent.attempts,
       reason,
       message,
@@ -118,7 +121,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
       }
       if (round === 0) {
         spent.attempts = attempt
-        emit({ type: 'agent.attempt_started', agent: agent.id, stage, attempt, model: task.model })
+        emit({ type: 'agent.attempt_started', ...who, attempt, model: task.model })
       }
       call = await callModel(task, deps, messages, attempt, tools)
       charge(spent, deps.ledger, agent.id, key, call)
@@ -127,7 +130,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
         return fail(reason, call.error.message, violations, call.error.code, call.error.hint)
       }
       const { usage, cost_usd, tool_calls } = call
-      const at = { agent: agent.id, stage, attempt }
+      const at = { ...who, attempt }
       const asked = tool_calls && tools ? { tool_calls: tool_calls.length } : {}
       emit({ type: 'agent.output_received', ...at, usage, cost_usd, chars: call.text.length, ...asked })
       if (call.tools_refused !== undefined) {
@@ -146,12 +149,12 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
     }
     violations = checked.violations
     if (checked.ok) {
-      if (attempt > 1) emit({ type: 'agent.repaired', agent: agent.id, stage, attempt })
-      emit({ type: 'agent.accepted', agent: agent.id, stage, attempt, warnings: violations })
+      if (attempt > 1) emit({ type: 'agent.repaired', ...who, attempt })
+      emit({ type: 'agent.accepted', ...who, attempt, warnings: violations })
       return { ok: true, output: checked.value, warnings: violations, ...spent }
     }
     const willRepair = attempt <= agent.budgets.max_repairs
-    emit({ type: 'agent.violations', agent: agent.id, stage, attempt, violations, will_repair: willRepair })
+    emit({ type: 'agent.violations', ...who, attempt, violations, will_repair: willRepair })
     messages = [...messages, { role: 'assistant', content: call.text }, repairMessage(contract, violations)]
   }
   const count = violations.filter((v) => v.severity === 'error').length
@@ -178,11 +181,11 @@ async function callModel(
   tools: ToolBox | undefined,
 ): Promise<Call> {
   const { agent, contract, stage, model } = task
-  const record = () => ({ agent: agent.id, stage, visit: task.visit, attempt, model, messages })
+  const who = { agent: agent.id, stage, ...(task.task ? { task: task.task } : {}) }
+  const record = () => ({ ...who, visit: task.visit, attempt, model, messages })
   try {
     const result = await deps.provider.complete({
-      agent: agent.id,
-      stage,
+      ...who,
       attempt,
       model,
       messages,
@@ -219,7 +222,8 @@ function charge(
 
 /** Calls are counted per stage visit: a stage re-opened by a failure gets its calls again. */
 function budgetKey(task: AgentTask): string {
-  return task.visit === undefined ? task.stage : `${task.stage}#${task.visit}`
+  const stage = task.task ? `${task.stage}/${task.task}` : task.stage
+  return task.visit === undefined ? stage : `${stage}#${task.visit}`
 }
 
 function check(

@@ -7,6 +7,8 @@ import type { TokenUsage } from './types.js'
 export interface ScriptStep {
   agent: string
   stage?: string
+  /** The architecture task (TASK-n) the step answers, when a stage runs one call per task. */
+  task?: string
   attempt?: number
   /** The JSON the agent answers with. */
   output?: unknown
@@ -42,6 +44,7 @@ export const scriptFileSchema = {
         properties: {
           agent: { type: 'string', minLength: 1 },
           stage: { type: 'string', minLength: 1 },
+          task: { type: 'string', minLength: 1 },
           attempt: { type: 'integer', minimum: 1 },
           output: {},
           raw: { type: 'string' },

@@ -12,7 +12,7 @@ export interface ScriptedProvider extends Provider {
 
 /**
  * Answers from a script instead of a model: the first unused step matching the request's agent
- * (and stage and attempt, where the step gives them) answers, honouring its delay and the call's
+ * (and stage, task and attempt, where the step gives them) answers, honouring its delay and the call's
  * deadline. No matching step is a provider error that says what to add.
  */
 export function createScriptedProvider(script: Script): ScriptedProvider {
@@ -37,10 +37,14 @@ export function createScriptedProvider(script: Script): ScriptedProvider {
   }
 }
 
-function matches(step: ScriptStep, request: Pick<CompletionRequest, 'agent' | 'stage' | 'attempt'>): boolean {
+function matches(
+  step: ScriptStep,
+  request: Pick<CompletionRequest, 'agent' | 'stage' | 'task' | 'attempt'>,
+): boolean {
   return (
     step.agent === request.agent &&
     (step.stage === undefined || step.stage === request.stage) &&
+    (step.task === undefined || step.task === request.task) &&
     (step.attempt === undefined || step.attempt === request.attempt)
   )
 }

@@ -34,6 +34,8 @@ export interface CompletionRequest {
   /** The agent, stage and 1-based attempt asking; the scripted provider matches its steps on these. */
   agent: string
   stage: string
+  /** The architecture task of the call, when a stage runs one call per task. */
+  task?: string
   attempt: number
   /** The model name the server knows (aliases are resolved before this point). */
   model: string
@@ -77,7 +79,7 @@ export interface Provider {
    * Told, when a run resumes, which calls the run already made (in order), so that a provider with
    * state (a script) continues where the interrupted process was.
    */
-  resumeAfter?(calls: readonly { agent: string; stage: string; attempt: number }[]): void
+  resumeAfter?(calls: readonly { agent: string; stage: string; task?: string; attempt: number }[]): void
 }
 
 /** Adds two usages. */

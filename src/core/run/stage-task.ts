@@ -15,7 +15,8 @@ import { readTools } from './toolbox.js'
 import { decisionId } from './ids.js'
 import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
 import { conflictOf, mergeConflict, reviewRejectedTwice, routeFailure } from './routing.js'
-import type { ChangeSet } from './workspace.js'
+import { architectureTasks, runTasks } from './tasks.js'
+import type { AppliedChangeSet, Author, ChangeSet } from './workspace.js'
 
 type Json = Record<string, unknown>
 
@@ -88,30 +89,42 @@ async function visitStage(
       left_out,
     })
   }
-  // Filled by the check of the accepted ChangeSet: what in it needs a person's approval.
-  const approvals: string[] = []
-  const outcome = await runAgent(
-    {
-      agent,
-      contract: run.contracts.require(spec.contract),
-      stage: spec.id,
-      visit,
-      input,
-      model: modelOf(agent, run.config),
-      context: { feedback, repository: repository?.items },
-      tools: readTools(run.workspace.root, agent, run.redact),
-      verify: (value) => verifyEffects(run, agent, value as Json, approvals),
-    },
-    {
-      provider: run.provider,
-      ledger: run.ledger,
-      prompts: run.prompts,
-      signal,
-      emit: (event) => {
-        if (current()) record(run, event)
+  // Filled by the check of each accepted ChangeSet: what in it needs a person's approval.
+  const approvals = new Map<string, string[]>()
+  const ask = (input: Json, task?: string) => {
+    const found: string[] = []
+    approvals.set(task ?? '', found)
+    return runAgent(
+      {
+        agent,
+        contract: run.contracts.require(spec.contract),
+        stage: spec.id,
+        visit,
+        input,
+        model: modelOf(agent, run.config),
+        context: { feedback, repository: repository?.items },
+        tools: readTools(run.workspace.root, agent, run.redact),
+        verify: (value) => verifyEffects(run, agent, value as Json, found),
+        ...(task ? { task } : {}),
       },
-    },
-  )
+      {
+        provider: run.provider,
+        ledger: run.ledger,
+        prompts: run.prompts,
+        signal,
+        emit: (event) => {
+          if (current()) record(run, event)
+        },
+      },
+    )
+  }
+  const tasks = spec.contract === 'implementation' ? architectureTasks(run) : []
+  const by = { agent: agent.id, stage: spec.id }
+  const ttl = agent.budgets.seconds_per_call * agent.budgets.calls_per_stage * 1000
+  const outcome =
+    tasks.length > 1
+      ? await runTasks(run, tasks, (task) => ask({ ...input, task }, task.id), by, ttl)
+      : await ask(input)
   if (!current()) {
     if (run.state.status === 'running') record(run, { type: 'stage.discarded', stage: spec.id, visit })
     return
@@ -124,7 +137,8 @@ async function visitStage(
     return
   }
   const output = outcome.output as Json
-  if (output.changeset !== undefined || output.artifacts !== undefined)
+  if ('applied' in outcome) recordChangeSet(run, by, outcome.changeset, outcome.applied)
+  else if (output.changeset !== undefined || output.artifacts !== undefined)
     await recordEffects(run, spec, agent, output)
   const judged = judge(run, spec, output, facts)
   if (judged) {
@@ -139,15 +153,16 @@ async function visitStage(
     })
     return
   }
-  const decision = gatePolicy(agent, run.state.options.approve, approvals)
+  const reasons = [...approvals.values()].flat()
+  const decision = gatePolicy(agent, run.state.options.approve, reasons)
   if (decision === 'approve') record(run, { type: 'stage.passed', ...base, output })
   else if (decision === 'reject') {
     const message = `the output of ${agent.id} for ${spec.id} needs approval, and --approve reject refuses it`
     failRun(run, base, 'gate_rejected', message, { output })
   } else {
     const summary = String(output.summary ?? output.intent ?? `${spec.id} output`)
-    const reasons = approvals.length > 0 ? { reasons: approvals } : {}
-    record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary, ...reasons })
+    const why = reasons.length > 0 ? { reasons } : {}
+    record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary, ...why })
   }
 }
 
@@ -233,17 +248,7 @@ async function recordEffects(
   if (changeset) {
     const applied = await run.workspace.applyChangeSet(changeset, by)
     if (run.workspace.info) await saveChangeSet(run, applied.id, changeset, applied)
-    // The files changed: the next stage that needs the map builds it again (from the cache, mostly).
-    run.repoMap = undefined
-    record(run, {
-      type: 'effect.recorded',
-      ...by,
-      kind: 'changeset',
-      name: applied.id,
-      detail: changeset.intent,
-      commit: applied.commit,
-      diff: applied.diff,
-    })
+    recordChangeSet(run, by, changeset, applied)
   }
   for (const [name, content] of Object.entries(artifacts)) {
     const commit = await run.workspace.writeArtifact(name, content, by)
@@ -257,6 +262,20 @@ async function recordEffects(
       ...(commit ? { commit } : {}),
     })
   }
+}
+
+/** Records a ChangeSet committed on the run branch; the repository map is built again when next needed. */
+function recordChangeSet(run: RunContext, by: Author, changeset: ChangeSet, applied: AppliedChangeSet): void {
+  run.repoMap = undefined
+  record(run, {
+    type: 'effect.recorded',
+    ...by,
+    kind: 'changeset',
+    name: applied.id,
+    detail: changeset.intent,
+    commit: applied.commit,
+    diff: applied.diff,
+  })
 }
 
 const assembledStages = new WeakMap<Workflow, StageSpec[]>()
