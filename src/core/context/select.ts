@@ -42,44 +42,54 @@ export const CONTRACTS_WITH_CONTEXT: ReadonlySet<string> = new Set([
   'build_test',
 ])
 
-/** The artifacts the architect reads, most useful first. */
-const ARCHITECT_ARTIFACTS = [
-  'ARCHITECTURE.md',
-  'REQUIREMENTS.md',
-  'DESIGN_DECISIONS.log',
-  'API_CONTRACTS.yaml',
-]
+/** The artifacts each role reads, most useful first. */
+const ROLE_ARTIFACTS: Record<string, string[]> = {
+  architecture: ['ARCHITECTURE.md', 'REQUIREMENTS.md', 'DESIGN_DECISIONS.log', 'API_CONTRACTS.yaml'],
+  requirements: ['REQUIREMENTS.md', 'RISK_REGISTER.md'],
+  implementation: ['ARCHITECTURE.md', 'API_CONTRACTS.yaml'],
+  review: ['CODING_STANDARDS.md'],
+}
 
 /**
  * The repository context a role needs, most important first, cut to the budget: the architect gets
- * the map and the artifacts; implementation the files of the architecture's components, then their
- * neighbours, then the map; the reviewer the files the ChangeSet touches; build_test the files the
- * failing output names; product and infra the map. Other contracts get none.
+ * the map and the artifacts; implementation the files of the architecture's components, the
+ * architecture and API contracts, then the components' neighbours and the map; the reviewer the files
+ * the ChangeSet touches and the coding standards; build_test the files the failing output names;
+ * product the requirements and risks, then the map; infra the map. Other contracts get none.
  */
 export async function selectContext(source: ContextSource): Promise<StageContext> {
   const fill = new Filler(source.budget)
   const { map, input } = source
   const file = (path: string) => fill.file(path, source)
+  const artifacts = async () => {
+    for (const name of ROLE_ARTIFACTS[source.contract] ?? [])
+      await fill.file(`artifacts/${name}`, source, 'artifact')
+  }
   switch (source.contract) {
     case 'architecture':
       fill.map(map, Math.floor(source.budget / 2))
-      for (const name of ARCHITECT_ARTIFACTS) await fill.file(`artifacts/${name}`, source, 'artifact')
+      await artifacts()
       break
     case 'implementation': {
       const owned = componentFiles(map, input)
       for (const path of owned) await file(path)
+      await artifacts()
       fill.neighbours(map, owned)
       fill.map(map)
       break
     }
     case 'review':
       for (const path of changedFiles(input)) await file(path)
+      await artifacts()
       fill.map(map)
       break
     case 'build_test':
       for (const path of namedFiles(map, JSON.stringify(input.results ?? []))) await file(path)
       break
     case 'requirements':
+      await artifacts()
+      fill.map(map)
+      break
     case 'infra':
       fill.map(map)
       break
