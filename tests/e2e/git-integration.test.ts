@@ -4,18 +4,12 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from '../helpers/cli.js'
-import { runEvents } from '../helpers/run-project.js'
+import { runEvents, runIdOf } from '../helpers/run-project.js'
 import { gitIn, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
 import { waitFor } from '../helpers/temp.js'
 
 const TIMEOUT = 90_000
 const REQUIREMENT = 'Add a farewell function'
-
-function runIdOf(stdout: string): string {
-  const id = /run (r-[0-9a-f-]+)/.exec(stdout)?.[1]
-  if (!id) throw new Error(`no run id in:\n${stdout}`)
-  return id
-}
 
 const run = (root: string, ...extra: string[]) =>
   runCli(['run', REQUIREMENT, '--approve', 'auto', ...extra], { cwd: root, timeoutMs: TIMEOUT })

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
-import { runEvents, stepsFor } from '../helpers/run-project.js'
+import { runEvents, stepsFor, runIdOf } from '../helpers/run-project.js'
 import {
   farewellChangeSet,
   farewellEdit,
@@ -16,12 +16,6 @@ import {
 const TIMEOUT = 90_000
 const WRONG = 'return `Bye, ${name}`'
 const RIGHT = 'return `Goodbye, ${name}!`'
-
-function runIdOf(stdout: string): string {
-  const id = /run (r-[0-9a-f-]+)/.exec(stdout)?.[1]
-  if (!id) throw new Error(`no run id in:\n${stdout}`)
-  return id
-}
 
 describe('a run whose ChangeSet breaks the tests', () => {
   it(

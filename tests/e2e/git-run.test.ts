@@ -3,16 +3,10 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
-import { runEvents } from '../helpers/run-project.js'
+import { runEvents, runIdOf } from '../helpers/run-project.js'
 import { gitIn, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
 
 const RUN_TIMEOUT = 60_000
-
-function runIdOf(stdout: string): string {
-  const id = /run (r-[0-9a-f-]+)/.exec(stdout)?.[1]
-  if (!id) throw new Error(`no run id in:\n${stdout}`)
-  return id
-}
 
 describe('a run on a git repository', () => {
   it(

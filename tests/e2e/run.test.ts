@@ -11,6 +11,7 @@ import {
   runProject,
   STAGE_AGENTS,
   stepsFor,
+  runIdOf,
 } from '../helpers/run-project.js'
 
 const REQUIREMENT = 'Add rate limiting to the login endpoint'
@@ -27,12 +28,6 @@ function requestChanges(review: Record<string, unknown>) {
       ...rest,
     ],
   }
-}
-
-function runIdOf(stdout: string): string {
-  const match = /run (r-\d{8}-\d{6}-[0-9a-f]{4})/.exec(stdout)
-  if (!match?.[1]) throw new Error(`no run id in:\n${stdout}`)
-  return match[1]
 }
 
 describe('macds run', () => {

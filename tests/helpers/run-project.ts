@@ -100,3 +100,10 @@ export async function runEvents(root: string, runId: string): Promise<(Json & { 
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Json & { type: string })
 }
+
+/** The id of the run a `macds run` printed. */
+export function runIdOf(stdout: string): string {
+  const match = /run (r-\d{8}-\d{6}-[0-9a-f]{4})/.exec(stdout)
+  if (!match?.[1]) throw new Error(`no run id in:\n${stdout}`)
+  return match[1]
+}

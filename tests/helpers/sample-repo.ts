@@ -1,27 +1,15 @@
-import { execFileSync } from 'node:child_process'
 import { cp, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { repoRoot } from './cli.js'
+import { sh } from './git-repo.js'
 import { fixtureOutput, passingOutputs, STAGE_AGENTS, stepsFor, type Step } from './run-project.js'
 import { tempDir } from './temp.js'
 
 type Json = Record<string, unknown>
 
-/** Runs git in `cwd` with a fixed identity and no hooks; returns its trimmed stdout. */
-export function gitIn(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Dev',
-      GIT_AUTHOR_EMAIL: 'dev@example.com',
-      GIT_COMMITTER_NAME: 'Dev',
-      GIT_COMMITTER_EMAIL: 'dev@example.com',
-    },
-  }).trim()
-}
+/** Runs git in `cwd` (the sample's repository, or a worktree of it); returns its trimmed stdout. */
+export const gitIn = sh
 
 export const PIPELINE = 'pipeline:\n  test: { command: [node, --test], timeout_seconds: 60 }\n'
 
@@ -45,9 +33,11 @@ export async function sampleRepo(
   await writeFile(join(root, '.gitignore'), '.macds/\nscript.yaml\n')
   await writeFile(join(root, 'script.yaml'), stringify({ version: 1, steps }))
   await options.edit?.(root)
-  gitIn(root, 'init', '-q', '-b', 'main')
-  gitIn(root, 'add', '-A')
-  gitIn(root, 'commit', '-q', '-m', 'Initial commit')
+  sh(root, 'init', '-q', '-b', 'main')
+  sh(root, 'config', 'user.name', 'Test Person')
+  sh(root, 'config', 'user.email', 'person@example.com')
+  sh(root, 'add', '-A')
+  sh(root, 'commit', '-q', '-m', 'Initial commit')
   return root
 }
 

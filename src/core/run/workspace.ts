@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AgentDefinition } from '../agents/types.js'
 import type { Violation } from '../contracts/types.js'
+import type { StepResult } from '../pipeline/types.js'
 
 /** A ChangeSet as the implementation and infra agents write it. */
 export interface ChangeSet {
@@ -116,17 +117,8 @@ export interface Workspace {
   close(options: { status: 'passed' | 'failed' | 'cancelled'; merged: boolean; keep: boolean }): Promise<void>
 }
 
-export interface PipelineResult {
-  name: string
-  exit_code: number
-  timed_out: boolean
-  duration_ms: number
-  output_tail: string
-  /** The test step failed, then passed when run again. */
-  flaky?: boolean
-  /** Files the step rewrote (a formatter). */
-  rewrote?: string[]
-}
+/** One pipeline step's result as a build_test input holds it (without the log file's path). */
+export type PipelineResult = Omit<StepResult, 'name' | 'log'> & { name: string }
 
 /** `CS_` and the first 12 hex digits of the SHA-256 of the ChangeSet's canonical JSON. */
 export function changeSetId(changeset: ChangeSet): string {
