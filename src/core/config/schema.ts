@@ -131,6 +131,11 @@ export const configFileSchema = {
         },
         max_deleted_lines: { type: 'integer', minimum: 0 },
         max_file_bytes: { type: 'integer', minimum: 1 },
+        trusted_may_change: {
+          type: 'array',
+          items: name,
+          description: 'protected globs an agent with trusted autonomy may change without approval',
+        },
       },
     },
     integration: {

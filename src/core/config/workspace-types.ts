@@ -33,6 +33,11 @@ export interface GuardConfig {
   max_deleted_lines: number
   /** No file a ChangeSet writes may be larger than this. */
   max_file_bytes: number
+  /**
+   * Entries of `protected` that a trusted agent (autonomy above the high threshold) may change
+   * without a person's approval. A trusted agent may also delete more than `max_deleted_lines`.
+   */
+  trusted_may_change: string[]
 }
 
 /** How a finished run reaches its target branch (the `integration:` section of macds.yaml). */

@@ -19,6 +19,7 @@ export const DEFAULT_GUARD: GuardConfig = {
   protected: ['.github/**', '.gitlab-ci.yml', 'macds.yaml', 'contracts/**', 'agents/**'],
   max_deleted_lines: 200,
   max_file_bytes: 1_000_000,
+  trusted_may_change: [],
 }
 
 interface StepSection {

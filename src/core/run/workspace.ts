@@ -90,9 +90,12 @@ export interface Workspace {
   readonly info: WorkspaceInfo | undefined
   /** The configured pipeline steps, without running them (what infra is told). */
   readonly pipeline: PipelineRun['pipeline']
-  checkChangeSet(changeset: ChangeSet, agent: AgentDefinition): Promise<ChangeSetCheck>
+  /** Checks a ChangeSet against the guard; a trusted agent skips the approvals its autonomy waives. */
+  checkChangeSet(changeset: ChangeSet, agent: AgentDefinition, trusted?: boolean): Promise<ChangeSetCheck>
   /** Applies and commits a checked ChangeSet; `base` is the commit it was applied on. */
   applyChangeSet(changeset: ChangeSet, by: Author): Promise<AppliedChangeSet>
+  /** Commits these files (relative to `root`) as they are in the worktree; the commit, if one was made. */
+  commitFiles(paths: string[], message: string, by: Author): Promise<string | undefined>
   /** Appends an entry to DESIGN_DECISIONS.log in its owner's name; the commit, if one was made. */
   appendDecision(entry: string, by: Author): Promise<string | undefined>
   /** Writes an artifact its owner changed; the commit, or undefined when nothing changed. */
@@ -158,6 +161,9 @@ export function recordingWorkspace(root: string, targetBranch = 'main'): Workspa
     async applyChangeSet(changeset) {
       const id = changeSetId(changeset)
       return { id, base: UNAPPLIED, commit: UNAPPLIED, diff: describeChangeSet(changeset) }
+    },
+    async commitFiles() {
+      return undefined
     },
     async appendDecision() {
       return undefined

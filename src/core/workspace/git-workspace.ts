@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path'
 import { createArtifactStore } from '../artifacts/index.js'
 import type { ProjectConfig } from '../config/load.js'
+import type { GuardConfig } from '../config/workspace-types.js'
 import type { Violation } from '../contracts/types.js'
 import { applyChangeSet } from '../changeset/apply.js'
 import { checkChangeSet } from '../changeset/guard.js'
@@ -83,9 +84,10 @@ export async function gitWorkspace(
     root,
     info,
     pipeline: config.pipeline.steps.map((step) => ({ name: step.name, command: commandLine(step) })),
-    async checkChangeSet(changeset, agent) {
+    async checkChangeSet(changeset, agent, trusted = false) {
       const { allow, deny } = agent.permissions.files
-      const checked = await checkChangeSet(changeset, { root, allow, deny, guard: config.guard })
+      const guard = trusted ? trustedGuard(config.guard) : config.guard
+      const checked = await checkChangeSet(changeset, { root, allow, deny, guard })
       return { ...checked, violations: [...checked.violations, ...artifactWrites(changeset)] }
     },
     applyChangeSet: (changeset: ChangeSet, by) =>
@@ -105,6 +107,17 @@ export async function gitWorkspace(
         const commitId = made ?? base
         const diff = made ? await git(info.worktree, ['show', '--format=', '--no-color', made]) : ''
         return { id, base, commit: commitId, diff: diff.slice(0, DIFF_CHARS) }
+      }),
+    commitFiles: (paths, message, by) =>
+      serial(async () => {
+        const author = { name: `macds ${by.agent}`, email: `${by.agent}@macds.invalid` }
+        const files = paths.map((p) => relative(info.worktree, join(root, p)))
+        return commit(info.worktree, {
+          message,
+          author,
+          trailers: trailers(by.agent, by.stage),
+          paths: files,
+        })
       }),
     appendDecision: (entry, by) =>
       serial(async () => {
@@ -145,6 +158,16 @@ export async function gitWorkspace(
     },
   }
   return workspace
+}
+
+/** The guard as it applies to a trusted agent: no deletion limit, and fewer protected paths. */
+function trustedGuard(guard: GuardConfig): GuardConfig {
+  const waived = new Set(guard.trusted_may_change)
+  return {
+    ...guard,
+    max_deleted_lines: Number.MAX_SAFE_INTEGER,
+    protected: guard.protected.filter((glob) => !waived.has(glob)),
+  }
 }
 
 /** ChangeSet entries under artifacts/: artifacts change only through their owner's output. */

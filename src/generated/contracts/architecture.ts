@@ -220,4 +220,171 @@ export interface ArchitectureOutput {
      */
     'DESIGN_DECISIONS.log'?: string
   }
+  /**
+   * Notes worth remembering in later stages and runs, each kept in a memory scope.
+   *
+   * @maxItems 5
+   */
+  memory_notes?:
+    | []
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
 }

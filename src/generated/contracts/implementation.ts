@@ -259,9 +259,9 @@ export interface ImplementationOutput {
    */
   memory_notes?: {
     /**
-     * project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+     * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
      */
-    scope: 'project' | 'skill' | 'failure'
+    scope: 'working' | 'project' | 'skill' | 'failure'
     /**
      * The note.
      */

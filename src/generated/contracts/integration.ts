@@ -103,4 +103,171 @@ export interface IntegrationOutput {
    * Message of the merge or squash commit (not used for fast_forward).
    */
   commit_message?: string
+  /**
+   * Notes worth remembering in later stages and runs, each kept in a memory scope.
+   *
+   * @maxItems 5
+   */
+  memory_notes?:
+    | []
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
+    | [
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        },
+        {
+          /**
+           * working = for the rest of this run; project = fact about this repository; skill = reusable technique; failure = mistake to avoid.
+           */
+          scope: 'working' | 'project' | 'skill' | 'failure'
+          /**
+           * The note.
+           */
+          text: string
+        }
+      ]
 }
