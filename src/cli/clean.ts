@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path'
 import { loadConfig } from '../core/config/load.js'
-import { applyClean, type CleanItem, type CleanSkip, planClean } from '../core/workspace/clean.js'
+import type { CleanItem, CleanSkip } from '../core/workspace/clean.js'
 import { type Command, say } from './command.js'
 
 /**
@@ -20,6 +20,7 @@ export const cleanCommand: Command = {
   async run(context) {
     const config = await loadConfig(context.cwd)
     const dryRun = context.options['dry-run'] === true
+    const { applyClean, planClean } = await import('../core/workspace/clean.js')
     const plan = await planClean(config.root, { all: context.options.all === true })
     const done = dryRun ? { removed: plan.remove, left: [] } : await applyClean(plan)
     const left = [...plan.leave, ...done.left]

@@ -5,7 +5,6 @@ import { listRunIds } from '../core/run/paths.js'
 import { readRunState } from '../core/run/status.js'
 import type { Command } from './command.js'
 import { driveFromCli } from './run-drive.js'
-import { setUpRun } from './run-setup.js'
 
 export const resumeCommand: Command = {
   name: 'resume',
@@ -31,6 +30,7 @@ export const resumeCommand: Command = {
     const choice = { provider: options.provider, script: options.script }
     // A finished run is only reported: its worktree is gone and is not made again.
     const finished = status === 'passed' || status === 'failed'
+    const { setUpRun } = await import('./run-setup.js')
     const setup = await setUpRun(context.cwd, choice, { resume: finished ? undefined : workspace, at: head })
     return driveFromCli(context, setup, runId, (deps) => resumeRun(runId, deps))
   },

@@ -5,7 +5,6 @@ import { userError } from '../core/errors.js'
 import type { Command } from './command.js'
 import { providerChoice, providerOptions } from './provider-options.js'
 import { driveFromCli } from './run-drive.js'
-import { setUpRun } from './run-setup.js'
 
 const APPROVE = ['ask', 'auto', 'reject'] as const
 
@@ -40,6 +39,8 @@ export const runCommand: Command = {
       throw userError('USAGE', 'the requirement is empty', 'Usage: macds run "<requirement>"')
     const approve = approveMode(context.options.approve)
     const target = context.options.target as string | undefined
+    // Loaded when a run starts: the workspace brings git and the pipeline with it.
+    const { setUpRun } = await import('./run-setup.js')
     const setup = await setUpRun(context.cwd, providerChoice(context), { target })
     const options: RunOptions = {
       provider: setup.provider,

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream'
 import { loadConfig } from '../core/config/load.js'
 import type { PipelineEvent, StepResult } from '../core/pipeline/index.js'
-import { succeeded } from '../core/pipeline/index.js'
-import { type BranchValidation, validateBranch } from '../core/workspace/validate-branch.js'
+import { succeeded } from '../core/pipeline/types.js'
+import type { BranchValidation } from '../core/workspace/validate-branch.js'
 import { type Command, say } from './command.js'
 import { projectRedactor } from './provider-options.js'
 
@@ -26,6 +26,8 @@ export const validateCommand: Command = {
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
     try {
+      // Loaded when it runs: it brings git and the pipeline's process handling with it.
+      const { validateBranch } = await import('../core/workspace/validate-branch.js')
       const validation = await validateBranch(config, {
         branch: context.positionals[0],
         signal: controller.signal,

@@ -20,7 +20,13 @@ async function staticClosure(entry: string): Promise<Map<string, string>> {
   return seen
 }
 
-const HEAVY = ['node_modules/json-schema-to-typescript', 'node_modules/prettier', 'node_modules/openai']
+const HEAVY = [
+  'node_modules/json-schema-to-typescript',
+  'node_modules/prettier',
+  'node_modules/openai',
+  'node_modules/simple-git',
+  'node_modules/execa',
+]
 const UI = ['node_modules/react', 'node_modules/ink/']
 
 describe('the bundle', () => {

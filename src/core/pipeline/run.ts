@@ -7,7 +7,7 @@ import { createRedactor } from '../secrets.js'
 import { commandLine } from './attempt.js'
 import { commandEnv } from './env.js'
 import { runStep } from './step.js'
-import type { PipelineOptions, PipelineReport, StepResult } from './types.js'
+import { type PipelineOptions, type PipelineReport, type StepResult, succeeded } from './types.js'
 import { changedPaths, worktreeState } from './worktree.js'
 
 const DEFAULT_OUTPUT_CHARS = 4000
@@ -78,11 +78,6 @@ export async function runPipeline(config: PipelineConfig, options: PipelineOptio
 /** The steps recorded as flaky in a report: pass them as `flakyBefore` to the next pipeline run. */
 export function flakySteps(report: PipelineReport): string[] {
   return report.results.filter((result) => result.flaky === true).map((result) => result.name)
-}
-
-/** A step passed when it exited 0 without timing out (as the build_test contract judges it). */
-export function succeeded(result: StepResult): boolean {
-  return result.exit_code === 0 && !result.timed_out
 }
 
 /** Whether a step runs: it has no `when_changed` globs, everything changed, or a changed path matches. */

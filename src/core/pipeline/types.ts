@@ -69,3 +69,8 @@ export type PipelineEvent =
   | { type: 'started'; step: PipelineStepName; attempt: number; command: string[] }
   | { type: 'finished'; step: PipelineStepName; result: StepResult }
   | { type: 'skipped'; step: PipelineStepName }
+
+/** A step passed when it exited 0 without timing out (as the build_test contract judges it). */
+export function succeeded(result: Pick<StepResult, 'exit_code' | 'timed_out'>): boolean {
+  return result.exit_code === 0 && !result.timed_out
+}
