@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { runCli, spawnCli } from '../helpers/cli.js'
+import { runEvents, runIdOf } from '../helpers/run-project.js'
 import { gitIn, PIPELINE, sampleBuildTest, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
 import { waitFor } from '../helpers/temp.js'
 
@@ -72,6 +73,10 @@ describe('resuming a run on a git repository', () => {
       expect(gitIn(root, 'show', 'main:src/farewell.js')).toMatch(/\/\/ formatted\n?$/)
       expect(gitIn(root, 'show', 'main:src/greet.js')).toMatch(/\/\/ formatted\n?$/)
       expect(gitIn(root, 'log', '-1', '--format=%an', '--', 'src/greet.js')).toBe('macds pipeline')
+      const events = await runEvents(root, runIdOf(stdout))
+      expect(events.find((e) => e.type === 'effect.recorded' && e.kind === 'format')).toMatchObject({
+        commit: gitIn(root, 'log', '-1', '--format=%H', '--', 'src/greet.js'),
+      })
     },
     TIMEOUT,
   )

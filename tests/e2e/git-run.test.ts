@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
@@ -12,7 +12,13 @@ describe('a run on a git repository', () => {
   it(
     'merges a good ChangeSet into main, and the tests pass on the merged commit',
     async () => {
-      const root = await sampleRepo(await sampleSteps())
+      // As after `macds init`: the decision log exists, and the architect's entries are appended to it.
+      const root = await sampleRepo(await sampleSteps(), {
+        edit: async (dir) => {
+          await mkdir(join(dir, 'artifacts'))
+          await writeFile(join(dir, 'artifacts', 'DESIGN_DECISIONS.log'), '# Design decisions\n')
+        },
+      })
       const before = gitIn(root, 'rev-parse', 'main')
       const result = await runCli(['run', 'Add a farewell function', '--approve', 'auto'], {
         cwd: root,
@@ -37,6 +43,16 @@ describe('a run on a git repository', () => {
       const subjects = gitIn(root, 'log', '--format=%an|%s', '--topo-order', `${before}..${after}`)
       expect(subjects).toMatch(/macds implementation\|CS_[0-9a-f]{12}: Add a farewell function/)
       expect(subjects).toMatch(/macds architect\|/)
+      const decisions = await readFile(join(root, 'artifacts', 'DESIGN_DECISIONS.log'), 'utf8')
+      expect(decisions.startsWith('# Design decisions\n')).toBe(true)
+      expect(decisions.length).toBeGreaterThan('# Design decisions\n'.length)
+      // infra's workflow file is a protected path: --approve auto approves it, on the record.
+      const gate = events.find((e) => e.type === 'gate.requested' && e.stage === 'infra')
+      expect(gate?.reasons).toEqual([expect.stringMatching(/\.github\/workflows\/ci\.yml.*protected/)])
+      expect(events.find((e) => e.type === 'gate.answered' && e.gate_id === gate?.gate_id)).toMatchObject({
+        decision: 'approve',
+        by: 'auto',
+      })
     },
     RUN_TIMEOUT,
   )

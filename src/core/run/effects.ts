@@ -22,8 +22,19 @@ export async function verifyEffects(
 ): Promise<Violation[]> {
   const violations: Violation[] = []
   const owned = agent.permissions.artifacts as string[]
-  for (const name of Object.keys((output.artifacts ?? {}) as Json)) {
-    if (owned.includes(name)) continue
+  for (const [name, content] of Object.entries((output.artifacts ?? {}) as Record<string, string>)) {
+    if (owned.includes(name)) {
+      const problem = await run.workspace.checkArtifact(name, content)
+      if (problem)
+        violations.push({
+          rule_id: 'ARTIFACT-CONTENT',
+          severity: 'error',
+          message: problem,
+          location: `/artifacts/${name}`,
+          suggested_fix: `Give ${name} content that meets its rules.`,
+        })
+      continue
+    }
     violations.push({
       rule_id: 'ARTIFACT-OWNER',
       severity: 'error',
@@ -57,6 +68,19 @@ export async function validate(run: RunContext, spec: StageSpec): Promise<Pipeli
     ...(flaky ? { flaky } : {}),
   }))
   record(run, { type: 'pipeline.finished', stage: spec.id, passed: ran.passed, steps })
+  // Recorded like any effect, so that a resumed run keeps the formatted tree it validated.
+  if (ran.commit) {
+    const detail = 'files the format step rewrote'
+    record(run, {
+      type: 'effect.recorded',
+      stage: spec.id,
+      agent: 'pipeline',
+      kind: 'format',
+      name: 'format',
+      detail,
+      commit: ran.commit,
+    })
+  }
   if (run.workspace.info) {
     const passed = ran.results.filter((r) => r.exit_code === 0).map((r) => r.name)
     for (const { id } of Object.values(run.state.changesets)) await markValidated(run, id, passed, ran.passed)

@@ -110,7 +110,8 @@ export type RunEvent =
       type: 'effect.recorded'
       stage: string
       agent: string
-      kind: 'artifact' | 'changeset'
+      /** format: what the pipeline's format step rewrote; memory: notes of shared memory scopes. */
+      kind: 'artifact' | 'changeset' | 'format' | 'memory'
       name: string
       detail: string
       /** For a ChangeSet: the commit it became and its diff. */

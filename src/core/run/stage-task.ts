@@ -155,7 +155,14 @@ async function visitStage(
   }
   const reasons = [...approvals.values()].flat()
   const decision = gatePolicy(agent, run.state.options.approve, reasons)
-  if (decision === 'approve') record(run, { type: 'stage.passed', ...base, output })
+  if (decision === 'approve' && reasons.length > 0) {
+    // Approved by --approve auto, on the record: the gate and its answer are logged like a person's.
+    const gate_id = decisionId('g')
+    const summary = `${spec.id}: ${reasons.join(' ')}`
+    record(run, { type: 'gate.requested', gate_id, ...base, output, summary, reasons })
+    const next = { kind: 'pass' as const, stage: spec.id, output }
+    record(run, { type: 'gate.answered', gate_id, decision: 'approve', by: 'auto', next })
+  } else if (decision === 'approve') record(run, { type: 'stage.passed', ...base, output })
   else if (decision === 'reject') {
     const message = `the output of ${agent.id} for ${spec.id} needs approval, and --approve reject refuses it`
     failRun(run, base, 'gate_rejected', message, { output })

@@ -63,6 +63,8 @@ export interface ChangeSetCheck {
 /** The validation pipeline's outcome, in the shape the build_test contract takes. */
 export interface PipelineRun {
   passed: boolean
+  /** The commit of what the format step rewrote, when it rewrote tracked files. */
+  commit?: string
   pipeline: { name: string; command: string[] }[]
   results: PipelineResult[]
 }
@@ -94,6 +96,8 @@ export interface Workspace {
   checkChangeSet(changeset: ChangeSet, agent: AgentDefinition, trusted?: boolean): Promise<ChangeSetCheck>
   /** Applies and commits a checked ChangeSet; `base` is the commit it was applied on. */
   applyChangeSet(changeset: ChangeSet, by: Author): Promise<AppliedChangeSet>
+  /** Why an artifact's owner may not write this content (API_CONTRACTS.yaml that is not YAML...), or undefined. */
+  checkArtifact(name: string, content: string): Promise<string | undefined>
   /** Commits these files (relative to `root`) as they are in the worktree; the commit, if one was made. */
   commitFiles(paths: string[], message: string, by: Author): Promise<string | undefined>
   /** Appends an entry to DESIGN_DECISIONS.log in its owner's name; the commit, if one was made. */
@@ -161,6 +165,9 @@ export function recordingWorkspace(root: string, targetBranch = 'main'): Workspa
     async applyChangeSet(changeset) {
       const id = changeSetId(changeset)
       return { id, base: UNAPPLIED, commit: UNAPPLIED, diff: describeChangeSet(changeset) }
+    },
+    async checkArtifact() {
+      return undefined
     },
     async commitFiles() {
       return undefined

@@ -1,5 +1,13 @@
 import { join, relative } from 'node:path'
-import { createArtifactStore } from '../artifacts/index.js'
+import {
+  APPEND_ONLY,
+  appended,
+  type ArtifactName,
+  artifactName,
+  checkContent,
+  createArtifactStore,
+} from '../artifacts/index.js'
+import { MacdsError } from '../errors.js'
 import type { ProjectConfig } from '../config/load.js'
 import type { GuardConfig } from '../config/workspace-types.js'
 import type { Violation } from '../contracts/types.js'
@@ -67,17 +75,23 @@ export async function gitWorkspace(
     })
     flaky = flakySteps(report)
     const rewrote = report.results.find((r) => r.name === 'format')?.rewrote ?? []
-    if (rewrote.length > 0) {
-      await commit(info.worktree, {
-        message: 'Apply the formatter',
-        author: { name: 'macds pipeline', email: 'pipeline@macds.invalid' },
-        trailers: trailers('pipeline', 'build_test'),
-        paths: await trackedChanges(info.worktree, rewrote),
-      })
-    }
+    const formatted =
+      rewrote.length === 0
+        ? undefined
+        : await commit(info.worktree, {
+            message: 'Apply the formatter',
+            author: { name: 'macds pipeline', email: 'pipeline@macds.invalid' },
+            trailers: trailers('pipeline', 'build_test'),
+            paths: await trackedChanges(info.worktree, rewrote),
+          })
     if (report.passed) validated = await head(info.worktree)
     const results = report.results.map(({ log: _log, ...result }) => result)
-    return { passed: report.passed, pipeline: report.pipeline, results }
+    return {
+      passed: report.passed,
+      pipeline: report.pipeline,
+      results,
+      ...(formatted ? { commit: formatted } : {}),
+    }
   }
 
   const workspace: Workspace = {
@@ -124,11 +138,21 @@ export async function gitWorkspace(
         const change = { name: DECISIONS, content: entry, agent: by.agent, run: runId, stage: by.stage }
         return (await artifacts.append(change))?.commit
       }),
+    async checkArtifact(name, content) {
+      const previous = await artifacts.read(name)
+      try {
+        checkContent(artifactName(name), versionOf(name, content, previous), previous)
+        return undefined
+      } catch (error) {
+        return error instanceof MacdsError ? `${error.message}. ${error.hint ?? ''}`.trim() : String(error)
+      }
+    },
     writeArtifact: (name, content, by) =>
-      serial(
-        async () =>
-          (await artifacts.write({ name, content, agent: by.agent, run: runId, stage: by.stage }))?.commit,
-      ),
+      serial(async () => {
+        const text = versionOf(name, content, await artifacts.read(name))
+        return (await artifacts.write({ name, content: text, agent: by.agent, run: runId, stage: by.stage }))
+          ?.commit
+      }),
     runPipeline: () => serial(validate),
     branches: () =>
       serial(async () => {
@@ -158,6 +182,12 @@ export async function gitWorkspace(
     },
   }
   return workspace
+}
+
+/** The text an artifact will have: an append-only artifact given as new entries gets them appended. */
+function versionOf(name: string, content: string, previous: string | undefined): string {
+  const entries = APPEND_ONLY.includes(name as ArtifactName) && !content.startsWith(previous ?? '')
+  return entries ? appended(previous, content) : content
 }
 
 /** The guard as it applies to a trusted agent: no deletion limit, and fewer protected paths. */
