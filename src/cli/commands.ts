@@ -10,6 +10,7 @@ import { contractsList, contractsValidate } from './contracts-validate.js'
 import { cleanCommand } from './clean.js'
 import { doctorCommand } from './doctor.js'
 import { initCommand } from './init.js'
+import { memoryAdd, memoryList, memoryPrune } from './memory.js'
 import { resumeCommand } from './resume.js'
 import { runCommand } from './run.js'
 import { statusCommand } from './status.js'
@@ -34,5 +35,8 @@ export const commands: readonly Command[] = [
   artifactsDiff,
   validateCommand,
   cleanCommand,
+  memoryList,
+  memoryAdd,
+  memoryPrune,
   doctorCommand,
 ]

@@ -4,12 +4,27 @@ import { normalTag, wordsOf } from './relevance.js'
 const HOUR_MS = 3_600_000
 
 /** A note held in memory with what recall needs precomputed: its words, tags, times. */
-export interface IndexedEntry {
-  entry: MemoryEntry
-  words: string[]
-  tags: string[]
-  reinforcedMs: number
-  halfLifeMs: number
+export class IndexedEntry {
+  entry!: MemoryEntry
+  confidence = 0
+  reinforcedMs = 0
+  halfLifeMs = 1
+  words: string[] = []
+  tags: string[] = []
+
+  constructor(entry: MemoryEntry, policy: MemoryPolicy) {
+    this.update(entry, policy)
+  }
+
+  /** Holds a newer version of the note (reinforced: new time, confidence, tags). */
+  update(entry: MemoryEntry, policy: MemoryPolicy): void {
+    if (this.entry?.content !== entry.content) this.words = wordsOf(entry.content)
+    this.entry = entry
+    this.confidence = entry.confidence
+    this.reinforcedMs = Date.parse(entry.reinforced)
+    this.halfLifeMs = policy.scopes[entry.scope].half_life_hours * HOUR_MS
+    this.tags = entry.tags.length === 0 ? [] : [...new Set(entry.tags.map(normalTag))]
+  }
 }
 
 /**
@@ -19,7 +34,8 @@ export interface IndexedEntry {
 export class MemoryIndex {
   private readonly byId = new Map<string, IndexedEntry>()
   private readonly byAgent = new Map<string, IndexedEntry[]>()
-  private readonly byContent = new Map<string, IndexedEntry>()
+  /** Scope and agent, then content with white space normalized. */
+  private readonly byContent = new Map<string, Map<string, IndexedEntry>>()
 
   constructor(private readonly policy: MemoryPolicy) {}
 
@@ -40,47 +56,40 @@ export class MemoryIndex {
   }
 
   /** The notes an agent may recall: its own and those for every agent. */
-  *visibleTo(agent: string): Generator<IndexedEntry> {
-    yield* this.byAgent.get(agent) ?? []
-    if (agent !== ALL_AGENTS) yield* this.byAgent.get(ALL_AGENTS) ?? []
+  visibleTo(agent: string): (readonly IndexedEntry[])[] {
+    const own = this.byAgent.get(agent) ?? []
+    return agent === ALL_AGENTS ? [own] : [own, this.byAgent.get(ALL_AGENTS) ?? []]
   }
 
   /** The note of this scope and agent with the same content, if there is one. */
   sameContent(entry: Pick<MemoryEntry, 'scope' | 'agent' | 'content'>): IndexedEntry | undefined {
-    return this.byContent.get(contentKey(entry))
+    return this.byContent.get(ownerKey(entry))?.get(normalContent(entry.content))
   }
 
   /** Adds a note, or replaces the version held of a note with the same id. */
   put(entry: MemoryEntry): void {
     const existing = this.byId.get(entry.id)
     if (existing) {
-      Object.assign(existing, this.indexed(entry))
+      existing.update(entry, this.policy)
       return
     }
-    const item = this.indexed(entry)
+    const item = new IndexedEntry(entry, this.policy)
     this.byId.set(entry.id, item)
-    this.byContent.set(contentKey(entry), item)
+    const owner = ownerKey(entry)
+    const contents = this.byContent.get(owner)
+    if (contents) contents.set(normalContent(entry.content), item)
+    else this.byContent.set(owner, new Map([[normalContent(entry.content), item]]))
     const list = this.byAgent.get(entry.agent)
     if (list) list.push(item)
     else this.byAgent.set(entry.agent, [item])
-  }
-
-  private indexed(entry: MemoryEntry): IndexedEntry {
-    return {
-      entry,
-      words: wordsOf(entry.content),
-      tags: [...new Set(entry.tags.map(normalTag))],
-      reinforcedMs: Date.parse(entry.reinforced),
-      halfLifeMs: this.policy.scopes[entry.scope].half_life_hours * HOUR_MS,
-    }
   }
 }
 
 /** Content compares with runs of white space as one space and without surrounding space. */
 export function normalContent(content: string): string {
-  return content.replace(/\s+/g, ' ').trim()
+  return /\s\s|[^\S ]|^\s|\s$/.test(content) ? content.replace(/\s+/g, ' ').trim() : content
 }
 
-function contentKey(entry: Pick<MemoryEntry, 'scope' | 'agent' | 'content'>): string {
-  return `${entry.scope}\u0000${entry.agent}\u0000${normalContent(entry.content)}`
+function ownerKey(entry: Pick<MemoryEntry, 'scope' | 'agent'>): string {
+  return `${entry.scope}\u0000${entry.agent}`
 }

@@ -3,7 +3,10 @@ const budget = {
   additionalProperties: false,
   properties: {
     entries: { type: 'number', description: 'notes per prompt, at most (a positive integer)' },
-    tokens: { type: 'number', description: 'estimated tokens of notes per prompt, at most (a positive integer)' },
+    tokens: {
+      type: 'number',
+      description: 'estimated tokens of notes per prompt, at most (a positive integer)',
+    },
   },
 } as const
 

@@ -24,13 +24,12 @@ const STOP_WORDS = new Set(
   ).split(' '),
 )
 
-const WORD = /[\p{L}\p{N}_]+/gu
+const NOT_WORD = /[^\p{L}\p{N}_]+/u
 
 /** The distinct words of a text that count for relevance, in lower case. */
 export function wordsOf(text: string): string[] {
   const seen = new Set<string>()
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    const word = match[0]
+  for (const word of text.toLowerCase().split(NOT_WORD)) {
     if (word.length >= 3 && !STOP_WORDS.has(word)) seen.add(word)
   }
   return [...seen]

@@ -7,7 +7,7 @@ import type { MemoryScope, WeighedEntry } from './types.js'
  */
 export function renderMemoryEntry(item: WeighedEntry): string {
   const { entry } = item
-  const content = entry.content.replace(/\s*\n\s*/g, ' ').trim()
+  const content = entry.content.replace(/\s+/g, ' ').trim()
   return `[${entry.scope}, ${formatAge(item.age_hours)}, strength ${item.strength.toFixed(2)}] ${content}`
 }
 

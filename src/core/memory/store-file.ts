@@ -53,7 +53,7 @@ export function entryLine(entry: MemoryEntry): string {
 export async function appendLines(file: string, text: string, endLine: boolean): Promise<void> {
   const handle = await open(file, 'a')
   try {
-    await handle.write(endLine ? `\n${text}` : text)
+    await handle.writeFile(endLine ? `\n${text}` : text)
   } finally {
     await handle.close()
   }

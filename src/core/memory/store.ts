@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { isAlive, weigh } from './decay.js'
+import { dirname, join, resolve } from 'node:path'
+import { weigh } from './decay.js'
 import { MemoryIndex } from './memory-index.js'
 import { retrievalBudget } from './policy.js'
 import { recallFrom } from './recall.js'
-import { appendLines, entryLine, readScopeFile, rewriteFile, serialize } from './store-file.js'
+import { type PruneResult, pruneScopeFile } from './prune.js'
+import { appendLines, entryLine, readScopeFile, type ScopeFile, serialize } from './store-file.js'
 import {
   MEMORY_SCOPES,
   type MemoryEntry,
@@ -17,20 +17,23 @@ import {
   type WeighedEntry,
 } from './types.js'
 import { checkNewEntry } from './validate.js'
+import { firstVersion, newMemoryId, reinforcedVersion, rewrittenVersion } from './versions.js'
 
-/** How much confidence a note gains each time it helps (or is written again), up to 1. */
-export const REINFORCE_STEP = 0.1
+export type { PruneResult }
 
-/** What pruning did, or would do with `dryRun`: notes dropped and kept, unreadable lines dropped. */
-export interface PruneResult {
-  removed: number
-  kept: number
-  skipped: number
-}
-
-/** Opens the notes under `<root>/memory/`: reads every scope's file once and indexes it. */
-export async function openMemory(root: string, policy: MemoryPolicy): Promise<MemoryStore> {
-  const store = new MemoryStore(resolve(root, 'memory'), policy)
+/**
+ * Opens the notes under `<root>/memory/`: reads every scope's file once and indexes it. With
+ * `sharedRoot`, the scopes the policy marks `shared` (committed ones) are read and written under
+ * `<sharedRoot>/memory/` instead, such as a run's worktree, so that they are committed on the run
+ * branch rather than changed in the user's checkout.
+ */
+export async function openMemory(
+  root: string,
+  policy: MemoryPolicy,
+  options: { sharedRoot?: string } = {},
+): Promise<MemoryStore> {
+  const dir = resolve(root, 'memory')
+  const store = new MemoryStore(dir, policy, resolve(options.sharedRoot ?? root, 'memory'))
   await store.reload()
   return store
 }
@@ -48,6 +51,8 @@ export class MemoryStore {
   constructor(
     readonly dir: string,
     readonly policy: MemoryPolicy,
+    /** Where the shared scopes' files are; `dir` unless the store was opened with a shared root. */
+    readonly sharedDir = dir,
   ) {
     this.index = new MemoryIndex(policy)
   }
@@ -61,18 +66,14 @@ export class MemoryStore {
    * Remembers a note. The same content for the same agent and scope reinforces the note already
    * there (now as its time, confidence up a step, tags merged) rather than keeping two.
    */
-  add(input: NewMemoryEntry, now = new Date()): Promise<MemoryEntry> {
+  async add(input: NewMemoryEntry, now = new Date()): Promise<MemoryEntry> {
     const fresh = checkNewEntry(input)
     return this.write(async () => {
       const same = this.index.sameContent(fresh)
-      const entry: MemoryEntry = same
-        ? {
-            ...same.entry,
-            tags: [...new Set([...same.entry.tags, ...fresh.tags])],
-            confidence: stepUp(Math.max(same.entry.confidence, fresh.confidence)),
-            reinforced: now.toISOString(),
-          }
-        : { id: this.newId(), ...fresh, created: now.toISOString(), reinforced: now.toISOString() }
+      const taken = (id: string) => this.index.has(id)
+      const entry = same
+        ? rewrittenVersion(same.entry, fresh, now)
+        : firstVersion(newMemoryId(taken), fresh, now)
       await this.append([entry])
       return entry
     })
@@ -92,9 +93,7 @@ export class MemoryStore {
     return this.write(async () => {
       const updated = [...new Set(ids)].flatMap((id) => {
         const item = this.index.get(id)
-        if (!item) return []
-        const entry = item.entry
-        return [{ ...entry, confidence: stepUp(entry.confidence), reinforced: now.toISOString() }]
+        return item ? [reinforcedVersion(item.entry, now)] : []
       })
       await this.append(updated)
       return updated
@@ -108,21 +107,15 @@ export class MemoryStore {
   prune(now = new Date(), options: { dryRun?: boolean } = {}): Promise<PruneResult> {
     return this.write(async () => {
       const result: PruneResult = { removed: 0, kept: 0, skipped: 0 }
-      const index = new MemoryIndex(this.policy)
+      const files: ScopeFile[] = []
       for (const scope of MEMORY_SCOPES) {
-        const read = await readScopeFile(this.file(scope), scope)
-        const alive = read.entries.filter((e) => isAlive(weigh(e, this.policy, now).strength, this.policy))
-        result.removed += read.entries.length - alive.length
-        result.kept += alive.length
-        result.skipped += read.skipped
-        const changed = alive.length < read.lines || read.skipped > 0
-        const kept = options.dryRun ? read.entries : alive
-        if (changed && !options.dryRun) await rewriteFile(this.file(scope), kept.map(entryLine).join(''))
-        this.endsClean.set(scope, options.dryRun ? read.endsClean : true)
-        for (const entry of kept) index.put(entry)
+        const pruned = await pruneScopeFile(this.file(scope), scope, this.policy, now, options.dryRun)
+        result.removed += pruned.removed
+        result.kept += pruned.file.entries.length - (options.dryRun ? pruned.removed : 0)
+        result.skipped += pruned.skipped
+        files.push(pruned.file)
       }
-      this.index = index
-      this.skipped = options.dryRun ? result.skipped : 0
+      this.hold(files)
       return result
     })
   }
@@ -142,21 +135,25 @@ export class MemoryStore {
   /** Reads every scope's file again and rebuilds the index from them. */
   reload(): Promise<void> {
     return this.write(async () => {
-      const index = new MemoryIndex(this.policy)
-      const reads = await Promise.all(MEMORY_SCOPES.map((s) => readScopeFile(this.file(s), s)))
-      this.skipped = 0
-      for (const [i, read] of reads.entries()) {
-        for (const entry of read.entries) index.put(entry)
-        this.skipped += read.skipped
-        this.endsClean.set(MEMORY_SCOPES[i] as MemoryScope, read.endsClean)
-      }
-      this.index = index
+      this.hold(await Promise.all(MEMORY_SCOPES.map((s) => readScopeFile(this.file(s), s))))
     })
+  }
+
+  /** Holds what was read of the scopes' files (in MEMORY_SCOPES order) in a new index. */
+  private hold(files: ScopeFile[]): void {
+    const index = new MemoryIndex(this.policy)
+    this.skipped = 0
+    for (const [i, file] of files.entries()) {
+      for (const entry of file.entries) index.put(entry)
+      this.skipped += file.skipped
+      this.endsClean.set(MEMORY_SCOPES[i] as MemoryScope, file.endsClean)
+    }
+    this.index = index
   }
 
   /** The file of one scope. */
   file(scope: MemoryScope): string {
-    return join(this.dir, `${scope}.jsonl`)
+    return join(this.policy.scopes[scope].shared ? this.sharedDir : this.dir, `${scope}.jsonl`)
   }
 
   private write<T>(task: () => Promise<T>): Promise<T> {
@@ -166,24 +163,13 @@ export class MemoryStore {
   /** Appends new versions of notes to their scopes' files, then holds them in the index. */
   private async append(entries: MemoryEntry[]): Promise<void> {
     if (entries.length === 0) return
-    await mkdir(this.dir, { recursive: true })
     for (const scope of MEMORY_SCOPES) {
       const lines = entries.filter((e) => e.scope === scope)
       if (lines.length === 0) continue
+      await mkdir(dirname(this.file(scope)), { recursive: true })
       await appendLines(this.file(scope), lines.map(entryLine).join(''), this.endsClean.get(scope) === false)
       this.endsClean.set(scope, true)
     }
     for (const entry of entries) this.index.put(entry)
   }
-
-  private newId(): string {
-    for (;;) {
-      const id = `m-${randomBytes(4).toString('hex')}`
-      if (!this.index.has(id)) return id
-    }
-  }
-}
-
-function stepUp(confidence: number): number {
-  return Math.min(1, Math.round((confidence + REINFORCE_STEP) * 1e6) / 1e6)
 }

@@ -7,7 +7,7 @@ import { createRedactor } from '../secrets.js'
 import { commandLine } from './attempt.js'
 import { commandEnv } from './env.js'
 import { runStep } from './step.js'
-import { type PipelineOptions, type PipelineReport, type StepResult, succeeded } from './types.js'
+import { type PipelineOptions, type PipelineReport, succeeded } from './types.js'
 import { changedPaths, worktreeState } from './worktree.js'
 
 const DEFAULT_OUTPUT_CHARS = 4000
