@@ -11,6 +11,7 @@ import { cleanCommand } from './clean.js'
 import { doctorCommand } from './doctor.js'
 import { initCommand } from './init.js'
 import { memoryAdd, memoryList, memoryPrune } from './memory.js'
+import { reportCommand } from './report.js'
 import { resumeCommand } from './resume.js'
 import { runCommand } from './run.js'
 import { statusCommand } from './status.js'
@@ -38,5 +39,6 @@ export const commands: readonly Command[] = [
   memoryList,
   memoryAdd,
   memoryPrune,
+  reportCommand,
   doctorCommand,
 ]

@@ -1,6 +1,7 @@
 import { loadAgents } from '../core/agents/load.js'
 import { createPromptStore } from '../core/agents/prompt-store.js'
 import { loadConfig, type ProjectConfig } from '../core/config/load.js'
+import { loadMemoryPolicy, openMemory } from '../core/memory/index.js'
 import { ContractRegistry } from '../core/contracts/registry.js'
 import { userError } from '../core/errors.js'
 import { createProvider, type ProviderChoice } from '../core/providers/create.js'
@@ -29,6 +30,8 @@ export interface Setup {
  */
 export async function setUpRun(cwd: string, choice: ProviderChoice, place: Placement): Promise<Setup> {
   const config = await loadConfig(cwd)
+  // An invalid memory policy is reported before anything starts.
+  const policy = await loadMemoryPolicy(config.root)
   const agents = await loadAgents(config)
   const problems = checkWorkflow(config.workflow, new Set(agents.map((a) => a.id)))
   if (problems.length > 0) {
@@ -51,7 +54,22 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
       await stateDir(config.root, 'runs')
       const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)
       const workspace = await openWorkspace(config, runId, place, { agents, redact })
-      return { config, agents, contracts, provider, workspace, prompts, redact, listeners, signal, wait }
+      // Local scopes live in the repository; shared ones in the worktree, committed with the run.
+      const memory = await openMemory(config.root, policy, { sharedRoot: workspace.root })
+      await memory.prune()
+      return {
+        config,
+        agents,
+        contracts,
+        provider,
+        workspace,
+        prompts,
+        redact,
+        listeners,
+        signal,
+        wait,
+        memory,
+      }
     },
     close: () => contracts.close(),
   }

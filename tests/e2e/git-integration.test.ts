@@ -128,8 +128,8 @@ describe('integration into the target branch', () => {
           cwd: root,
         },
       )
-      expect(await first.exit).toBe(0)
-      expect(await second.exit).toBe(0)
+      const codes = [await first.exit, await second.exit]
+      if (codes.some((c) => c !== 0)) throw new Error(`${first.output()}\n---\n${second.output()}`)
       expect(gitIn(root, 'show', 'main:src/farewell.js')).toContain('Goodbye')
       expect(gitIn(root, 'show', 'main:src/shout.js')).toContain('toUpperCase')
       expect(gitIn(root, 'status', '--porcelain', '--untracked-files=no')).toBe('')

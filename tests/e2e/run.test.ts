@@ -11,24 +11,11 @@ import {
   runProject,
   STAGE_AGENTS,
   stepsFor,
+  requestChanges,
   runIdOf,
 } from '../helpers/run-project.js'
 
 const REQUIREMENT = 'Add rate limiting to the login endpoint'
-
-/** A valid review that requests changes: one major comment on the route. */
-function requestChanges(review: Record<string, unknown>) {
-  const [first, ...rest] = review.comments as Record<string, unknown>[]
-  return {
-    ...review,
-    verdict: 'request_changes',
-    summary: 'The limiter is not wired into the route yet.',
-    comments: [
-      { ...first, severity: 'major', message: 'limiter.check() is never called before the password check' },
-      ...rest,
-    ],
-  }
-}
 
 describe('macds run', () => {
   it('runs the whole workflow on a script and passes', async () => {

@@ -107,3 +107,17 @@ export function runIdOf(stdout: string): string {
   if (!match?.[1]) throw new Error(`no run id in:\n${stdout}`)
   return match[1]
 }
+
+/** A valid review that requests changes: one major comment on the route. */
+export function requestChanges(review: Record<string, unknown>) {
+  const [first, ...rest] = review.comments as Record<string, unknown>[]
+  return {
+    ...review,
+    verdict: 'request_changes',
+    summary: 'The limiter is not wired into the route yet.',
+    comments: [
+      { ...first, severity: 'major', message: 'limiter.check() is never called before the password check' },
+      ...rest,
+    ],
+  }
+}

@@ -30,7 +30,7 @@ export async function sampleRepo(
     join(root, 'macds.yaml'),
     `version: 1\nprovider: scripted\nscript: script.yaml\n${PIPELINE}${options.config ?? ''}`,
   )
-  await writeFile(join(root, '.gitignore'), '.macds/\nscript.yaml\n')
+  await writeFile(join(root, '.gitignore'), '.macds/\nmemory/working*\nmemory/failure*\nscript.yaml\n')
   await writeFile(join(root, 'script.yaml'), stringify({ version: 1, steps }))
   await options.edit?.(root)
   sh(root, 'init', '-q', '-b', 'main')

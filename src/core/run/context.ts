@@ -2,6 +2,7 @@ import type { BudgetLedger } from '../agents/budget.js'
 import type { PromptStore } from '../agents/prompt-store.js'
 import type { AgentDefinition } from '../agents/types.js'
 import type { ProjectConfig } from '../config/load.js'
+import type { MemoryStore } from '../memory/index.js'
 import type { ContractRegistry } from '../contracts/registry.js'
 import type { Provider } from '../providers/types.js'
 import type { RepoMap } from '../repo/types.js'
@@ -36,6 +37,8 @@ export interface RunDeps {
   wait: boolean
   /** How often the answers directory is read while a person's decision is pending. */
   pollMs?: number
+  /** The agents' scoped memory; without it, nothing is recalled or noted. */
+  memory?: MemoryStore
 }
 
 /** The state of a run in progress, shared by the driver and its tasks. */
@@ -48,6 +51,8 @@ export interface RunContext extends RunDeps {
   onRecord?: (event: RunEvent) => void
   /** The repository map, built when a stage first needs it (undefined: the root is not a git work tree). */
   repoMap?: Promise<RepoMap | undefined>
+  /** Memory notes being written; the run waits for them before it commits or ends. */
+  memoryWrites?: Promise<void>[]
 }
 
 /** Logs an event, folds it into the state, then tells the listeners. The one way a run changes. */

@@ -5,6 +5,7 @@ import type { Answer } from './answers.js'
 import { agentOf, record, type RunContext } from './context.js'
 import type { Next } from './events.js'
 import { escalationInput } from './inputs.js'
+import { rememberFailure } from './remember.js'
 import { type Ruling, rulingNext } from './rulings.js'
 import type { Escalation } from './state.js'
 
@@ -63,6 +64,12 @@ export function applyAnswer(run: RunContext, answer: Answer): boolean {
       const feedback = `a person rejected the previous answer${answer.reason ? `: ${answer.reason}` : ''}`
       next = { kind: 'rerun', stage: gate.stage, feedback }
     }
+    if (answer.decision === 'reject')
+      rememberFailure(
+        run,
+        gate,
+        `A person rejected the output of ${gate.stage}${answer.reason ? `: ${answer.reason}` : ''}`,
+      )
     const { id: gate_id, decision, reason, by } = answer
     record(run, { type: 'gate.answered', gate_id, decision, ...(reason ? { reason } : {}), by, next })
     return true

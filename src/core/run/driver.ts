@@ -10,6 +10,7 @@ import { acquireLock, releaseLock } from './lock.js'
 import { runPaths } from './paths.js'
 import { ReadyStages } from './ready.js'
 import { everyStagePassed, integrate } from './integrate.js'
+import { commitMemory, settleMemory } from './remember.js'
 import { logRulings } from './ruling-log.js'
 import { runStage } from './stage-task.js'
 import { foldEvents, humanDecisions, initialState, type RunState } from './state.js'
@@ -89,6 +90,7 @@ async function drive(run: RunContext, release: () => Promise<void>): Promise<Run
     failure = { error }
   }
   unsubscribe()
+  await settleMemory(run)
   await closeWorkspace(run).catch((error: unknown) => void (failure ??= { error }))
   await run.log.flush({ durable: true }).catch((error: unknown) => void (failure ??= { error }))
   // Nothing is written after the durable flush, so the lock may go while the file closes.
@@ -157,6 +159,7 @@ async function loop(run: RunContext): Promise<void> {
       if (tasks.size === 0 && everyStagePassed(run)) {
         start('integration', async (s) => {
           await logRulings(run)
+          await commitMemory(run)
           await integrate(run, s)
         })
       }

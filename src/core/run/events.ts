@@ -96,6 +96,15 @@ export type RunEvent =
     }
   | { type: 'stage.discarded'; stage: string; visit: number }
   | {
+      /** Memory notes put in an agent's prompt for a stage (and task), strongest first. */
+      type: 'memory.recalled'
+      stage: string
+      agent: string
+      visit: number
+      task?: string
+      ids: string[]
+    }
+  | {
       /** The repository text a stage's prompt was given: each item and its estimated tokens, within the budget. */
       type: 'stage.context'
       stage: string

@@ -20,6 +20,8 @@ export interface InputFacts {
   run_id: string
   requirement: string
   repository: string
+  /** Memory notes recalled for the stage (the requirements input shows them). */
+  memory?: { scope: string; text: string; strength: number }[]
   outputs: Record<string, unknown>
   /** Contracts whose stage passed: by its own verdict, or overruled by a ruling. */
   passed: ReadonlySet<string>
@@ -45,7 +47,7 @@ export function buildInput(contract: string, facts: InputFacts): Json {
   const { implementation } = facts
   switch (contract) {
     case 'requirements':
-      return { run_id, requirement, repository: { name: facts.repository }, memory: [] }
+      return { run_id, requirement, repository: { name: facts.repository }, memory: facts.memory ?? [] }
     case 'architecture':
       return withContext({
         run_id,

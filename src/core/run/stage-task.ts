@@ -9,6 +9,8 @@ import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next, StageFailure } from './events.js'
 import { saveChangeSet, validate, verifyEffects } from './effects.js'
+import { recall, reinforce, rememberFailure, rememberNotes, rememberViolations } from './remember.js'
+import { memoryNotes, renderMemoryEntry } from '../memory/index.js'
 import { gatePolicy } from './gate-policy.js'
 import { repositoryContext, wantsContext } from './repo-context.js'
 import { readTools } from './toolbox.js'
@@ -73,6 +75,9 @@ async function visitStage(
   const feedback =
     context && !takesContext ? [...given, `${context.source_stage}: ${context.summary}`] : given
   if (takesContext) facts.context = context
+  const at = { stage: spec.id, agent: agent.id, visit }
+  const recalled = recall(run, at, [spec.id, context?.summary ?? '', ...feedback].join('\n'))
+  facts.memory = memoryNotes(recalled)
   const input = buildInput(spec.contract, facts)
   const repository = wantsContext(spec, agent) ? await repositoryContext(run, spec, agent, input) : undefined
   if (repository && current()) {
@@ -91,6 +96,8 @@ async function visitStage(
   }
   // Filled by the check of each accepted ChangeSet: what in it needs a person's approval.
   const approvals = new Map<string, string[]>()
+  // Violations the agent had to repair: a failure note once the stage is over.
+  const repaired: Violation[] = []
   const ask = (input: Json, task?: string) => {
     const found: string[] = []
     approvals.set(task ?? '', found)
@@ -102,7 +109,7 @@ async function visitStage(
         visit,
         input,
         model: modelOf(agent, run.config),
-        context: { feedback, repository: repository?.items },
+        context: { feedback, repository: repository?.items, memory: recalled.map(renderMemoryEntry) },
         tools: readTools(run.workspace.root, agent, run.redact),
         verify: (value) => verifyEffects(run, agent, value as Json, found),
         ...(task ? { task } : {}),
@@ -113,6 +120,7 @@ async function visitStage(
         prompts: run.prompts,
         signal,
         emit: (event) => {
+          if (event.type === 'agent.violations') repaired.push(...event.violations)
           if (current()) record(run, event)
         },
       },
@@ -130,6 +138,7 @@ async function visitStage(
     return
   }
   const base = { stage: spec.id, agent: agent.id, visit }
+  rememberViolations(run, at, repaired)
   if (!outcome.ok) {
     if (outcome.reason === 'cancelled') return
     const message = `${agent.id} could not complete ${spec.id}: ${outcome.message}`
@@ -140,7 +149,14 @@ async function visitStage(
   if ('applied' in outcome) recordChangeSet(run, by, outcome.changeset, outcome.applied)
   else if (output.changeset !== undefined || output.artifacts !== undefined)
     await recordEffects(run, spec, agent, output)
+  rememberNotes(run, at, output)
   const judged = judge(run, spec, output, facts)
+  const next = judged?.next
+  if (next?.kind === 'reopen') {
+    const reopened = run.state.workflow.stages.find((s) => s.id === next.stage)
+    const why = `${spec.id} sent ${next.stage} back: ${next.context.summary}`
+    if (reopened) rememberFailure(run, { stage: reopened.id, agent: reopened.agent }, why, [spec.id])
+  }
   if (judged) {
     record(run, {
       type: 'stage.failed',
@@ -154,6 +170,7 @@ async function visitStage(
     return
   }
   const reasons = [...approvals.values()].flat()
+  reinforce(run, recalled)
   const decision = gatePolicy(agent, run.state.options.approve, reasons)
   if (decision === 'approve' && reasons.length > 0) {
     // Approved by --approve auto, on the record: the gate and its answer are logged like a person's.

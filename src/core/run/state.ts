@@ -140,6 +140,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case 'agent.accepted':
     case 'agent.failed':
     case 'pipeline.finished':
+    case 'memory.recalled':
     case 'contract.loaded':
     case 'contract.reloaded':
     case 'contract.invalid':

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
 import type { ProjectConfig } from '../config/load.js'
 import { userError } from '../errors.js'
 import { addWorktree, git, gitTry, openRepository, repositoryState, revParse } from '../git/index.js'
@@ -37,8 +38,26 @@ export async function createWorktree(
       'Pass --target with an existing branch, or create it first (`git branch <name>`).',
     )
   const worktree = worktreeDir(repo.root, runId)
+  await unionMergeMemory(repo.root)
   await addWorktree(repo.root, worktree, runBranch(runId), base)
   return { worktree, branch: runBranch(runId), target: branch, base }
+}
+
+/** The attribute that lets git merge two runs' additions to the same memory store by keeping both. */
+const MEMORY_MERGE = 'memory/*.jsonl merge=union'
+
+/**
+ * Makes git merge the committed memory stores line by line (the `union` driver): two runs that both
+ * add notes would otherwise conflict, and a store reads well with both sides' lines (the last line
+ * of an id wins). Set in the repository's own info/attributes, which is never committed.
+ */
+async function unionMergeMemory(root: string): Promise<void> {
+  const common = (await git(root, ['rev-parse', '--git-common-dir'])).trim()
+  const file = join(resolve(root, common), 'info', 'attributes')
+  const text = await readFile(file, 'utf8').catch(() => '')
+  if (text.split('\n').includes(MEMORY_MERGE)) return
+  await mkdir(dirname(file), { recursive: true })
+  await appendFile(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${MEMORY_MERGE}\n`)
 }
 
 /**
