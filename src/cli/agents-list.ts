@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import { modelOf, readAgents } from '../core/agents/load.js'
-import { loadConfig } from '../core/config/load.js'
+import { loadConfig, type ProjectConfig } from '../core/config/load.js'
+import { autonomy, autonomyLevel, loadScores, standingScores, trend } from '../core/evaluation/index.js'
 import { formatIssue } from '../core/contracts/format.js'
 import { type Command, say } from './command.js'
 import { table } from './table.js'
@@ -8,21 +9,40 @@ import { table } from './table.js'
 export const agentsList: Command = {
   name: 'agents list',
   args: '',
-  summary: 'list the agents with authority, model, contract and budgets; exit 2 if a definition is invalid',
+  summary:
+    'list the agents with authority, autonomy, model, contract and budgets; exit 2 if a definition is invalid',
   positionals: { min: 0, max: 0 },
   options: { json: { type: 'boolean', description: 'print the list as JSON' } },
   async run(context) {
     const config = await loadConfig(context.cwd)
     const { agents, problems } = await readAgents(config)
+    const standing = await standingOf(config)
     if (context.options.json) {
-      const list = agents.map((a) => ({ ...a, resolved_model: modelOf(a, config) }))
+      const list = agents.map((a) => ({ ...a, resolved_model: modelOf(a, config), autonomy: standing(a.id) }))
       say(context.stdout, JSON.stringify({ ok: problems.length === 0, agents: list, problems }, null, 2))
       return problems.length === 0 ? 0 : 2
     }
-    const header = ['ID', 'AUTHORITY', 'MODEL', 'CONTRACT', 'TOKENS/RUN', 'CALLS/STAGE', 'S/CALL', 'REPAIRS']
+    const header = [
+      'ID',
+      'AUTHORITY',
+      'AUTONOMY',
+      'LEVEL',
+      'TREND',
+      'RUNS',
+      'MODEL',
+      'CONTRACT',
+      'TOKENS/RUN',
+      'CALLS/STAGE',
+      'S/CALL',
+      'REPAIRS',
+    ]
     const rows = agents.map((a) => [
       a.id,
       String(a.authority),
+      standing(a.id).value.toFixed(2),
+      standing(a.id).level,
+      standing(a.id).trend,
+      String(standing(a.id).runs),
       modelLabel(config.agent_models[a.id] ?? a.model, modelOf(a, config)),
       a.contract,
       String(a.budgets.tokens_per_run),
@@ -30,7 +50,7 @@ export const agentsList: Command = {
       String(a.budgets.seconds_per_call),
       String(a.budgets.max_repairs),
     ])
-    for (const line of table([header, ...rows], [1, 4, 5, 6, 7])) say(context.stdout, line)
+    for (const line of table([header, ...rows], [1, 2, 5, 8, 9, 10, 11])) say(context.stdout, line)
     for (const problem of problems) {
       for (const issue of problem.issues) {
         say(context.stdout)
@@ -43,6 +63,23 @@ export const agentsList: Command = {
     }
     return problems.length === 0 ? 0 : 2
   },
+}
+
+/** Each agent's standing from the score book: autonomy, its level, trend, runs and scores. */
+async function standingOf(config: ProjectConfig) {
+  const evaluation = config.evaluation
+  const book = await loadScores(config.root, evaluation)
+  return (id: string) => {
+    const value = autonomy(id, book, evaluation)
+    const history = book.agents[id]?.history ?? []
+    return {
+      value: Math.round(value * 1000) / 1000,
+      level: autonomyLevel(value, evaluation.thresholds),
+      trend: trend(history.map((h) => h.overall)),
+      runs: book.agents[id]?.runs ?? 0,
+      scores: standingScores(id, book, evaluation),
+    }
+  }
 }
 
 function modelLabel(alias: string, resolved: string): string {

@@ -25,6 +25,8 @@ export async function driveFromCli(
   try {
     const deps = await setup.deps(runId, [reporter], controller.signal, context.options['no-wait'] !== true)
     const { state } = await drive(deps)
+    // A run that ended is scored; one waiting for a person or cancelled is scored when it ends.
+    if (state.status === 'passed' || state.status === 'failed') await setup.score(runId)
     if (state.status === 'passed') return 0
     if (state.status === 'cancelled') return 130
     if (state.status === 'failed') return 1

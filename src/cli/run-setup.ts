@@ -2,6 +2,16 @@ import { loadAgents } from '../core/agents/load.js'
 import { createPromptStore } from '../core/agents/prompt-store.js'
 import { loadConfig, type ProjectConfig } from '../core/config/load.js'
 import { loadMemoryPolicy, openMemory } from '../core/memory/index.js'
+import type { AgentDefinition } from '../core/agents/types.js'
+import {
+  autonomy,
+  autonomyLevel,
+  type EvaluationConfig,
+  loadScores,
+  recordRunScores,
+  type ScoreBook,
+} from '../core/evaluation/index.js'
+import type { Autonomy } from '../core/run/events.js'
 import { ContractRegistry } from '../core/contracts/registry.js'
 import { userError } from '../core/errors.js'
 import { createProvider, type ProviderChoice } from '../core/providers/create.js'
@@ -20,8 +30,24 @@ export interface Setup {
   script: string | undefined
   redact: Redactor
   deps: (runId: string, listeners: RunListener[], signal: AbortSignal, wait: boolean) => Promise<RunDeps>
+  /** Scores the agents' work in a run that ended, so that their autonomy follows what they did. */
+  score: (runId: string) => Promise<void>
   /** Stops watching the contracts. */
   close: () => Promise<void>
+}
+
+/** Each agent's autonomy from the score book, and the level it gives. */
+function autonomyOf(
+  agents: readonly AgentDefinition[],
+  book: ScoreBook,
+  config: EvaluationConfig,
+): Record<string, Autonomy> {
+  const all: Record<string, Autonomy> = {}
+  for (const { id } of agents) {
+    const value = autonomy(id, book, config)
+    all[id] = { value: Math.round(value * 1000) / 1000, level: autonomyLevel(value, config.thresholds) }
+  }
+  return all
 }
 
 /**
@@ -57,6 +83,8 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
       // Local scopes live in the repository; shared ones in the worktree, committed with the run.
       const memory = await openMemory(config.root, policy, { sharedRoot: workspace.root })
       await memory.prune()
+      const book = await loadScores(config.root, config.evaluation)
+      const autonomy = autonomyOf(agents, book, config.evaluation)
       return {
         config,
         agents,
@@ -69,8 +97,11 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
         signal,
         wait,
         memory,
+        autonomy,
       }
     },
+    score: async (runId) =>
+      void (await recordRunScores(config.root, runId, { agents, config: config.evaluation })),
     close: () => contracts.close(),
   }
 }

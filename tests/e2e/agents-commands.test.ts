@@ -41,13 +41,13 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe('macds agents list', () => {
-  it('shows the seven agents with authority, resolved model, contract and budgets', async () => {
+  it('shows the seven agents with authority, autonomy, resolved model, contract and budgets', async () => {
     const root = await project('models: { fast: local-small }\n')
     const { code, stdout } = await runCli(['agents', 'list'], { cwd: root })
     expect(code).toBe(0)
     const lines = stdout.trim().split('\n')
     expect(lines[0]).toMatch(
-      /^ID\s+AUTHORITY\s+MODEL\s+CONTRACT\s+TOKENS\/RUN\s+CALLS\/STAGE\s+S\/CALL\s+REPAIRS$/,
+      /^ID\s+AUTHORITY\s+AUTONOMY\s+LEVEL\s+TREND\s+RUNS\s+MODEL\s+CONTRACT\s+TOKENS\/RUN\s+CALLS\/STAGE\s+S\/CALL\s+REPAIRS$/,
     )
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
       'architect',
@@ -59,7 +59,7 @@ describe('macds agents list', () => {
       'implementation',
     ])
     expect(stdout).toMatch(
-      /implementation\s+5\s+fast \(local-small\)\s+implementation\s+600000\s+8\s+300\s+2/,
+      /implementation\s+5\s+0\.70\s+standard\s+flat\s+0\s+fast \(local-small\)\s+implementation\s+600000\s+8\s+300\s+2/,
     )
   })
 

@@ -222,7 +222,7 @@ describe('the score book on disk', () => {
     const root = await tempDir()
     const book = trajectory(3, 'succeeds').book
     await saveScores(root, config, book)
-    expect(scoresPath(root, config)).toBe(join(root, 'memory', 'scores.json'))
+    expect(scoresPath(root, config)).toBe(join(root, '.macds', 'scores.json'))
     const printed = await inChild(
       root,
       `const book = await ev.loadScores(process.argv[2], ev.DEFAULT_EVALUATION)\nconsole.log(ev.autonomy('implementation', book, ev.DEFAULT_EVALUATION))`,

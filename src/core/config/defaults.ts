@@ -1,4 +1,5 @@
 import type { ProjectConfig } from './load.js'
+import { DEFAULT_EVALUATION } from '../evaluation/config.js'
 import { DEFAULT_GUARD } from './workspace.js'
 
 /** The configuration of a repository without macds.yaml, and the base every macds.yaml is merged onto. */
@@ -23,4 +24,5 @@ export const DEFAULT_CONFIG: Omit<ProjectConfig, 'root' | 'file' | 'workflow'> =
   pipeline: { steps: [], env: [] },
   guard: DEFAULT_GUARD,
   integration: { strategy: 'commits', target: undefined },
+  evaluation: DEFAULT_EVALUATION,
 }

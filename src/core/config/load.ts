@@ -11,6 +11,12 @@ import type { ProviderConfig } from './types.js'
 import { checkWorkflowFile } from './workflow-check.js'
 import { guardOf, integrationOf, pipelineOf, pipelineProblems } from './workspace.js'
 import type { GuardConfig, IntegrationConfig, PipelineConfig } from './workspace-types.js'
+import {
+  type EvaluationConfig,
+  type EvaluationSection,
+  evaluationOf,
+  evaluationProblems,
+} from '../evaluation/config.js'
 
 /** A repository's configuration: macds.yaml merged onto the defaults, with paths made absolute. */
 export interface ProjectConfig extends ProviderConfig {
@@ -23,6 +29,7 @@ export interface ProjectConfig extends ProviderConfig {
   pipeline: PipelineConfig
   guard: GuardConfig
   integration: IntegrationConfig
+  evaluation: EvaluationConfig
 }
 
 export const CONFIG_FILE = 'macds.yaml'
@@ -49,7 +56,8 @@ export async function loadConfig(root: string): Promise<ProjectConfig> {
   for (const problem of checkWorkflowFile(config.workflow)) {
     checked.issues.add('CONFIG_SHAPE', `/workflow${problem.pointer}`, problem.message, { hint: problem.hint })
   }
-  for (const problem of pipelineProblems((checked.value as Record<string, never>).pipeline)) {
+  const raw = checked.value as Record<string, never>
+  for (const problem of [...pipelineProblems(raw.pipeline), ...evaluationProblems(raw.evaluation)]) {
     checked.issues.add('CONFIG_SHAPE', problem.pointer, problem.message, { hint: problem.hint })
   }
   if (checked.issues.items.length > 0) {
@@ -82,6 +90,7 @@ function resolveConfig(root: string, file: string | undefined, raw: Record<strin
     pipeline: pipelineOf(raw.pipeline as Parameters<typeof pipelineOf>[0]),
     guard: guardOf(raw.guard as Partial<GuardConfig> | undefined),
     integration: integrationOf(raw.integration as Partial<IntegrationConfig> | undefined),
+    evaluation: evaluationOf(raw.evaluation as EvaluationSection | undefined),
   }
 }
 

@@ -1,3 +1,5 @@
+import { evaluationSchema } from '../evaluation/config.js'
+
 const name = { type: 'string', minLength: 1 } as const
 
 /** One command of the pipeline: an argument vector, or a command line when `shell` is true. */
@@ -146,6 +148,7 @@ export const configFileSchema = {
         target: { ...name, description: 'the branch runs integrate into (default: the current branch)' },
       },
     },
+    evaluation: evaluationSchema,
     paths: {
       type: 'object',
       additionalProperties: false,

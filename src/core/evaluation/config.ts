@@ -10,7 +10,11 @@ export interface EvaluationConfig {
   thresholds: { low: number; high: number }
   /** Weight of the newest run in the moving average of each score, between 0 and 1. */
   smoothing: number
-  /** Keep the score book in memory/scores.json (committed, shared with the team) rather than .macds/scores.json. */
+  /**
+   * Keep the score book in memory/scores.json, for a team that commits it, rather than in
+   * .macds/scores.json on this machine (the default). macds writes it after each run and never
+   * commits it: commit it yourself, or the next run finds your checkout changed and leaves it alone.
+   */
   shared: boolean
   /** The score, 0-100, of an agent with no history; also where every moving average starts. */
   prior: number
@@ -21,7 +25,7 @@ export const DEFAULT_EVALUATION: EvaluationConfig = {
   base_levels: {},
   thresholds: { low: 0.4, high: 0.85 },
   smoothing: 0.3,
-  shared: true,
+  shared: false,
   prior: 70,
 }
 

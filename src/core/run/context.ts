@@ -8,7 +8,7 @@ import type { Provider } from '../providers/types.js'
 import type { RepoMap } from '../repo/types.js'
 import type { Redactor } from '../secrets.js'
 import type { EventLog, LoggedEvent } from './event-log.js'
-import type { RunEvent } from './events.js'
+import type { Autonomy, RunEvent } from './events.js'
 import { applyEvent, type RunState } from './state.js'
 import type { Workspace } from './workspace.js'
 
@@ -39,6 +39,8 @@ export interface RunDeps {
   pollMs?: number
   /** The agents' scoped memory; without it, nothing is recalled or noted. */
   memory?: MemoryStore
+  /** Each agent's autonomy, measured before the run; without it every agent is standard. */
+  autonomy?: Record<string, Autonomy>
 }
 
 /** The state of a run in progress, shared by the driver and its tasks. */

@@ -45,6 +45,7 @@ export async function startRun(
     workflow: deps.config.workflow,
     options,
     ...(deps.workspace.info ? { workspace: deps.workspace.info } : {}),
+    ...(deps.autonomy ? { autonomy: deps.autonomy } : {}),
   }
   const state = initialState(started)
   const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
@@ -159,7 +160,7 @@ async function loop(run: RunContext): Promise<void> {
       if (tasks.size === 0 && everyStagePassed(run)) {
         start('integration', async (s) => {
           await logRulings(run)
-          await commitMemory(run)
+          await commitMemory(run, { decisions: true })
           await integrate(run, s)
         })
       }

@@ -46,7 +46,8 @@ export async function verifyEffects(
   const changeset = output.changeset as ChangeSet | undefined
   approvals.length = 0
   if (changeset) {
-    const checked = await run.workspace.checkChangeSet(changeset, agent)
+    const trusted = run.state.autonomy[agent.id]?.level === 'trusted'
+    const checked = await run.workspace.checkChangeSet(changeset, agent, trusted)
     violations.push(...checked.violations)
     approvals.push(...checked.approvals)
   }

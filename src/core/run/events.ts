@@ -7,6 +7,13 @@ import type { IntegrationPlan, WorkspaceInfo } from './workspace.js'
 /** How a run ends, or where it stands. */
 export type RunStatus = 'running' | 'awaiting_human' | 'passed' | 'failed' | 'cancelled'
 
+/** How far an agent may act alone: its measured autonomy (0..1) and what that level allows. */
+export interface Autonomy {
+  value: number
+  /** supervised: its decisions wait for a person; trusted: the guard waives what guard.trusted_may_change allows. */
+  level: 'supervised' | 'standard' | 'trusted'
+}
+
 /** What the command line chose for a run; kept in the log so that a resumed run behaves the same. */
 export interface RunOptions {
   provider: string
@@ -77,6 +84,8 @@ export type RunEvent =
       options: RunOptions
       /** The run's branch and worktree; absent when effects are only recorded (no git repository). */
       workspace?: WorkspaceInfo
+      /** Each agent's autonomy when the run started; a resumed run keeps these. */
+      autonomy?: Record<string, Autonomy>
     }
   | { type: 'run.resumed'; run_id: string }
   | { type: 'stage.started'; stage: string; agent: string; visit: number }

@@ -131,12 +131,13 @@ export function rememberDecisions(run: RunContext): void {
 export const SHARED_MEMORY_FILES = ['memory/project.jsonl', 'memory/skill.jsonl']
 
 /**
- * Before integration: notes the run's design decisions as project memory, waits for every note, and
- * commits the shared scopes' files on the run branch, so that they land with the merge.
+ * Waits for every note and commits the shared scopes' files on the run branch, so that they land
+ * with the merge (and the worktree is clean before the target is merged into it). Before integration
+ * the run's design decisions are noted first, as project memory.
  */
-export async function commitMemory(run: RunContext): Promise<void> {
+export async function commitMemory(run: RunContext, options: { decisions: boolean }): Promise<void> {
   if (!run.memory) return
-  rememberDecisions(run)
+  if (options.decisions) rememberDecisions(run)
   await settleMemory(run)
   const files = SHARED_MEMORY_FILES.filter((file) => existsSync(join(run.workspace.root, file)))
   if (files.length === 0) return

@@ -9,7 +9,14 @@ import type { StageSpec, Workflow } from '../workflow/types.js'
 import { agentOf, rankedAgents, record, type RunContext } from './context.js'
 import type { Next, StageFailure } from './events.js'
 import { saveChangeSet, validate, verifyEffects } from './effects.js'
-import { recall, reinforce, rememberFailure, rememberNotes, rememberViolations } from './remember.js'
+import {
+  commitMemory,
+  recall,
+  reinforce,
+  rememberFailure,
+  rememberNotes,
+  rememberViolations,
+} from './remember.js'
 import { memoryNotes, renderMemoryEntry } from '../memory/index.js'
 import { gatePolicy } from './gate-policy.js'
 import { repositoryContext, wantsContext } from './repo-context.js'
@@ -67,7 +74,10 @@ async function visitStage(
   const facts = inputFacts(run, spec)
   if (spec.contract === 'build_test') facts.pipeline = await validate(run, spec)
   if (spec.contract === 'infra') facts.pipeline = { pipeline: run.workspace.pipeline, results: [] }
-  if (spec.contract === 'integration') facts.branches = await run.workspace.branches()
+  if (spec.contract === 'integration') {
+    await commitMemory(run, { decisions: false })
+    facts.branches = await run.workspace.branches()
+  }
   const context = run.state.contexts[spec.id]
   const takesContext = TAKES_CONTEXT.has(spec.contract)
   const given = run.state.feedback[spec.id] ?? []
@@ -170,6 +180,11 @@ async function visitStage(
     return
   }
   const reasons = [...approvals.values()].flat()
+  const standing = run.state.autonomy[agent.id]
+  if (standing?.level === 'supervised')
+    reasons.push(
+      `${agent.id}'s autonomy (${standing.value.toFixed(2)}) is below the low threshold: a person decides.`,
+    )
   reinforce(run, recalled)
   const decision = gatePolicy(agent, run.state.options.approve, reasons)
   if (decision === 'approve' && reasons.length > 0) {

@@ -3,6 +3,7 @@ import type { IntegrationPlan, WorkspaceInfo } from './workspace.js'
 import type { Workflow } from '../workflow/types.js'
 import type {
   Arbiter,
+  Autonomy,
   Conflict,
   FailureContext,
   Next,
@@ -71,6 +72,8 @@ export interface RunState {
   rejected: Record<string, number>
   /** The run's branch and worktree (absent: effects are recorded, not applied). */
   workspace: WorkspaceInfo | undefined
+  /** Each agent's autonomy when the run started. */
+  autonomy: Record<string, Autonomy>
   /** The commit of the last effect recorded on the run branch; a resumed run starts again from it. */
   head: string | undefined
   /** The move of the target logged before it was made, and how integration ended. */
@@ -108,6 +111,7 @@ export function initialState(event: Extract<RunEvent, { type: 'run.started' }>):
     changesets: {},
     rejected: {},
     workspace: event.workspace,
+    autonomy: event.autonomy ?? {},
     head: event.workspace?.base,
     integration: {},
     tokens: {},
