@@ -1,7 +1,14 @@
 import { relative } from 'node:path'
 import { modelOf, readAgents } from '../core/agents/load.js'
 import { loadConfig, type ProjectConfig } from '../core/config/load.js'
-import { autonomy, autonomyLevel, loadScores, standingScores, trend } from '../core/evaluation/index.js'
+import {
+  autonomy,
+  autonomyLevel,
+  loadScores,
+  type Scores,
+  standingScores,
+  trend,
+} from '../core/evaluation/index.js'
 import { formatIssue } from '../core/contracts/format.js'
 import { type Command, say } from './command.js'
 import { table } from './table.js'
@@ -29,6 +36,7 @@ export const agentsList: Command = {
       'LEVEL',
       'TREND',
       'RUNS',
+      'SCORES C/E/Co/$/S',
       'MODEL',
       'CONTRACT',
       'TOKENS/RUN',
@@ -43,6 +51,7 @@ export const agentsList: Command = {
       standing(a.id).level,
       standing(a.id).trend,
       String(standing(a.id).runs),
+      scoreLine(standing(a.id).scores),
       modelLabel(config.agent_models[a.id] ?? a.model, modelOf(a, config)),
       a.contract,
       String(a.budgets.tokens_per_run),
@@ -50,7 +59,7 @@ export const agentsList: Command = {
       String(a.budgets.seconds_per_call),
       String(a.budgets.max_repairs),
     ])
-    for (const line of table([header, ...rows], [1, 2, 5, 8, 9, 10, 11])) say(context.stdout, line)
+    for (const line of table([header, ...rows], [1, 2, 5, 9, 10, 11, 12])) say(context.stdout, line)
     for (const problem of problems) {
       for (const issue of problem.issues) {
         say(context.stdout)
@@ -80,6 +89,12 @@ async function standingOf(config: ProjectConfig) {
       scores: standingScores(id, book, evaluation),
     }
   }
+}
+
+/** The five scores (correctness, efficiency, compliance, cost, stability) as whole numbers. */
+function scoreLine(scores: Scores): string {
+  const order = ['correctness', 'efficiency', 'compliance', 'cost', 'stability'] as const
+  return order.map((name) => String(Math.round(scores[name]))).join('/')
 }
 
 function modelLabel(alias: string, resolved: string): string {

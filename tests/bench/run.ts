@@ -10,6 +10,8 @@ import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
 import { benchEngineRun, benchResume } from './engine-bench.js'
 import type * as Baselines from './langgraph-bench.js'
 import { benchStoreCommit, benchWorktrees } from './git-bench.js'
+import { benchBoundedStores, benchRecall } from './memory-bench.js'
+import { benchReport } from './report-bench.js'
 import { benchImplementationPrompt, benchRepoMap } from './repo-map-bench.js'
 import { benchEventLog } from './event-log-bench.js'
 import { chain, fanOut } from './graphs.js'
@@ -236,6 +238,37 @@ let benchLangGraph: typeof Baselines.benchLangGraph
     baseline: `plain git: ${trees.gitMs.toFixed(1)} ms`,
     target: '<= 1.1 x plain git',
     pass: trees.ratio <= 1.1,
+  })
+}
+// Memory: recall for one agent among 100,000 notes; 1,000 runs six hours apart, pruning at each start.
+{
+  const recall = await benchRecall(join(scratch, 'memory-recall'))
+  rows.push({
+    benchmark: `memory recall for one agent among ${format(recall.entries)} notes (median)`,
+    result: `${recall.recallMedianMs.toFixed(1)} ms`,
+    baseline: `opening the store, once per run: ${format(recall.loadMs)} ms`,
+    target: '< 50 ms',
+    pass: recall.recallMedianMs < 50,
+  })
+  const bounded = await benchBoundedStores(join(scratch, 'memory-bounded'), 1000, 6)
+  rows.push({
+    benchmark: `memory after ${format(bounded.runs)} runs of 20 notes each, pruned at each run start`,
+    result: `${format(bounded.maxEntries)} notes at most (${format(bounded.maxBytes / 1024)} KiB)`,
+    baseline: `bound the half-lives allow: ${format(bounded.bound)} notes`,
+    target: 'stays under the bound',
+    pass: bounded.maxEntries <= bounded.bound,
+  })
+}
+
+// macds report over the logs of 1,000 runs, against reading those logs whole.
+{
+  const report = await benchReport(join(scratch, 'report'))
+  rows.push({
+    benchmark: `report over ${format(report.runs)} runs (${report.megabytes.toFixed(0)} MB of event logs, median)`,
+    result: `${format(report.reportMs)} ms`,
+    baseline: `reading every event of those logs: ${format(report.readAllMs)} ms`,
+    target: '< 1,000 ms',
+    pass: report.reportMs < 1000,
   })
 }
 await rm(scratch, { recursive: true, force: true })

@@ -47,7 +47,7 @@ describe('macds agents list', () => {
     expect(code).toBe(0)
     const lines = stdout.trim().split('\n')
     expect(lines[0]).toMatch(
-      /^ID\s+AUTHORITY\s+AUTONOMY\s+LEVEL\s+TREND\s+RUNS\s+MODEL\s+CONTRACT\s+TOKENS\/RUN\s+CALLS\/STAGE\s+S\/CALL\s+REPAIRS$/,
+      /^ID\s+AUTHORITY\s+AUTONOMY\s+LEVEL\s+TREND\s+RUNS\s+SCORES C\/E\/Co\/\$\/S\s+MODEL\s+CONTRACT\s+TOKENS\/RUN\s+CALLS\/STAGE\s+S\/CALL\s+REPAIRS$/,
     )
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
       'architect',
@@ -59,7 +59,7 @@ describe('macds agents list', () => {
       'implementation',
     ])
     expect(stdout).toMatch(
-      /implementation\s+5\s+0\.70\s+standard\s+flat\s+0\s+fast \(local-small\)\s+implementation\s+600000\s+8\s+300\s+2/,
+      /implementation\s+5\s+0\.70\s+standard\s+flat\s+0\s+70\/70\/70\/70\/70\s+fast \(local-small\)\s+implementation\s+600000\s+8\s+300\s+2/,
     )
   })
 
