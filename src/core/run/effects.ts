@@ -5,7 +5,7 @@ import type { Violation } from '../contracts/types.js'
 import type { StageSpec } from '../workflow/types.js'
 import { record, type RunContext } from './context.js'
 import { runPaths } from './paths.js'
-import type { ChangeSet, PipelineRun } from './workspace.js'
+import type { AppliedChangeSet, Author, ChangeSet, PipelineRun } from './workspace.js'
 
 type Json = Record<string, unknown>
 
@@ -113,4 +113,54 @@ async function markValidated(run: RunContext, id: string, passed: string[], all:
   if (!kept) return
   kept.postcondition = { pipeline_passed: all, steps_passed: passed }
   await writeFile(file, `${JSON.stringify(kept, null, 2)}\n`)
+}
+
+/** Applies the ChangeSet and writes the artifacts of an accepted output, after flushing the log (effects are irreversible). */
+export async function recordEffects(
+  run: RunContext,
+  spec: StageSpec,
+  agent: AgentDefinition,
+  output: Json,
+): Promise<void> {
+  const changeset = output.changeset as ChangeSet | undefined
+  const artifacts = (output.artifacts ?? {}) as Record<string, string>
+  if (!changeset && Object.keys(artifacts).length === 0) return
+  await run.log.flush()
+  const by = { agent: agent.id, stage: spec.id }
+  if (changeset) {
+    const applied = await run.workspace.applyChangeSet(changeset, by)
+    if (run.workspace.info) await saveChangeSet(run, applied.id, changeset, applied)
+    recordChangeSet(run, by, changeset, applied)
+  }
+  for (const [name, content] of Object.entries(artifacts)) {
+    const commit = await run.workspace.writeArtifact(name, content, by)
+    const detail = commit ? `${content.length} characters` : 'unchanged'
+    record(run, {
+      type: 'effect.recorded',
+      ...by,
+      kind: 'artifact',
+      name,
+      detail,
+      ...(commit ? { commit } : {}),
+    })
+  }
+}
+
+/** Records a ChangeSet committed on the run branch; the repository map is built again when next needed. */
+export function recordChangeSet(
+  run: RunContext,
+  by: Author,
+  changeset: ChangeSet,
+  applied: AppliedChangeSet,
+): void {
+  run.repoMap = undefined
+  record(run, {
+    type: 'effect.recorded',
+    ...by,
+    kind: 'changeset',
+    name: applied.id,
+    detail: changeset.intent,
+    commit: applied.commit,
+    diff: applied.diff,
+  })
 }

@@ -1,14 +1,12 @@
-import { basename } from 'node:path'
 import { modelOf } from '../agents/load.js'
-import type { AgentDefinition } from '../agents/types.js'
 import type { Violation } from '../contracts/types.js'
 import { runAgent } from '../agents/runtime.js'
-import { compileCondition } from '../contracts/cel.js'
 import { toMacdsError } from '../errors.js'
-import type { StageSpec, Workflow } from '../workflow/types.js'
-import { agentOf, rankedAgents, record, type RunContext } from './context.js'
-import type { Next, StageFailure } from './events.js'
-import { saveChangeSet, validate, verifyEffects } from './effects.js'
+import type { StageSpec } from '../workflow/types.js'
+import { agentOf, record, type RunContext } from './context.js'
+import { recordChangeSet, recordEffects, validate, verifyEffects } from './effects.js'
+import { inputFacts } from './facts.js'
+import { failRun, judge } from './judge.js'
 import {
   commitMemory,
   recall,
@@ -22,10 +20,8 @@ import { gatePolicy } from './gate-policy.js'
 import { repositoryContext, wantsContext } from './repo-context.js'
 import { readTools } from './toolbox.js'
 import { decisionId } from './ids.js'
-import { ASSEMBLED_CONTRACTS, buildInput, type InputFacts } from './inputs.js'
-import { conflictOf, mergeConflict, reviewRejectedTwice, routeFailure } from './routing.js'
+import { buildInput } from './inputs.js'
 import { architectureTasks, runTasks } from './tasks.js'
-import type { AppliedChangeSet, Author, ChangeSet } from './workspace.js'
 
 type Json = Record<string, unknown>
 
@@ -202,167 +198,5 @@ async function visitStage(
     const summary = String(output.summary ?? output.intent ?? `${spec.id} output`)
     const why = reasons.length > 0 ? { reasons } : {}
     record(run, { type: 'gate.requested', gate_id: decisionId('g'), ...base, output, summary, ...why })
-  }
-}
-
-/** Why an accepted output does not let the run go on, and what follows; undefined when it passes. */
-function judge(
-  run: RunContext,
-  spec: StageSpec,
-  output: Json,
-  facts: InputFacts,
-): { message: string; next: Next; extra?: { rejected_changeset: string } } | undefined {
-  const ranked = rankedAgents(run)
-  const conflict = conflictOf(run.state, spec, output, ranked)
-  if (conflict?.kind === 'escalate') return { message: conflict.conflict.topic, next: conflict }
-  const conflicting = facts.branches?.conflicting_paths ?? []
-  if (conflicting.length > 0) {
-    const implementer = run.state.workflow.stages.find((s) => s.contract === 'implementation')?.agent
-    const next = mergeConflict(
-      spec,
-      facts.branches?.target_branch ?? '',
-      conflicting,
-      implementer ?? 'implementation',
-      ranked,
-    )
-    return { message: `${spec.id} found merge conflicts`, next }
-  }
-  if (passes(spec, output)) return undefined
-  const message = `${spec.id} did not pass (${spec.pass_when})`
-  const changeset = facts.changesets.find((c) => c.stage === 'implementation')
-  if (spec.contract === 'review' && output.verdict === 'reject' && changeset) {
-    const extra = { rejected_changeset: changeset.id }
-    if ((run.state.rejected[changeset.id] ?? 0) >= 1) {
-      const implementer =
-        run.state.workflow.stages.find((s) => s.id === changeset.stage)?.agent ?? 'implementation'
-      return { message, next: reviewRejectedTwice(spec, output, changeset.id, implementer, ranked), extra }
-    }
-    return { message, next: routeFailure(run.state, spec, output, ranked), extra }
-  }
-  return { message, next: routeFailure(run.state, spec, output, ranked) }
-}
-
-/** Records a stage failure that ends the run. */
-function failRun(
-  run: RunContext,
-  base: { stage: string; agent: string; visit: number },
-  reason: StageFailure,
-  message: string,
-  extra: { output?: unknown; violations?: Violation[] } = {},
-): void {
-  record(run, {
-    type: 'stage.failed',
-    ...base,
-    reason,
-    message,
-    ...extra,
-    next: { kind: 'fail_run', message },
-  })
-}
-
-const conditions = new Map<string, ((context: Json) => unknown) | undefined>()
-
-/** Whether an accepted output passes its stage; pass_when was checked when the workflow was loaded. */
-function passes(spec: StageSpec, output: Json): boolean {
-  if (spec.pass_when === undefined) return true
-  if (!conditions.has(spec.pass_when)) {
-    const compiled = compileCondition(spec.pass_when, 'output')
-    conditions.set(spec.pass_when, compiled.ok ? compiled.condition.evaluate : undefined)
-  }
-  return conditions.get(spec.pass_when)?.({ input: {}, output }) === true
-}
-
-/** Applies the ChangeSet and writes the artifacts of an accepted output, after flushing the log (effects are irreversible). */
-async function recordEffects(
-  run: RunContext,
-  spec: StageSpec,
-  agent: AgentDefinition,
-  output: Json,
-): Promise<void> {
-  const changeset = output.changeset as ChangeSet | undefined
-  const artifacts = (output.artifacts ?? {}) as Record<string, string>
-  if (!changeset && Object.keys(artifacts).length === 0) return
-  await run.log.flush()
-  const by = { agent: agent.id, stage: spec.id }
-  if (changeset) {
-    const applied = await run.workspace.applyChangeSet(changeset, by)
-    if (run.workspace.info) await saveChangeSet(run, applied.id, changeset, applied)
-    recordChangeSet(run, by, changeset, applied)
-  }
-  for (const [name, content] of Object.entries(artifacts)) {
-    const commit = await run.workspace.writeArtifact(name, content, by)
-    const detail = commit ? `${content.length} characters` : 'unchanged'
-    record(run, {
-      type: 'effect.recorded',
-      ...by,
-      kind: 'artifact',
-      name,
-      detail,
-      ...(commit ? { commit } : {}),
-    })
-  }
-}
-
-/** Records a ChangeSet committed on the run branch; the repository map is built again when next needed. */
-function recordChangeSet(run: RunContext, by: Author, changeset: ChangeSet, applied: AppliedChangeSet): void {
-  run.repoMap = undefined
-  record(run, {
-    type: 'effect.recorded',
-    ...by,
-    kind: 'changeset',
-    name: applied.id,
-    detail: changeset.intent,
-    commit: applied.commit,
-    diff: applied.diff,
-  })
-}
-
-const assembledStages = new WeakMap<Workflow, StageSpec[]>()
-
-/** The stages of a workflow whose contracts have assembled inputs; found once per workflow. */
-function assembled(workflow: Workflow): StageSpec[] {
-  let stages = assembledStages.get(workflow)
-  if (!stages) {
-    stages = workflow.stages.filter((stage) => ASSEMBLED_CONTRACTS.has(stage.contract))
-    assembledStages.set(workflow, stages)
-  }
-  return stages
-}
-
-/** What a stage's input is built from: upstream outputs by contract and the run's ChangeSets (pipeline and branches are added by the caller). */
-function inputFacts(run: RunContext, spec: StageSpec): InputFacts {
-  const { state } = run
-  const known = ASSEMBLED_CONTRACTS.has(spec.contract)
-  // Shipped contracts read upstream outputs by contract name; others see their direct dependencies.
-  const outputs: Record<string, unknown> = {}
-  const passed = new Set<string>()
-  if (known) {
-    for (const stage of assembled(state.workflow)) {
-      if (state.outputs[stage.id] !== undefined) outputs[stage.contract] = state.outputs[stage.id]
-      if (state.stages[stage.id]?.status === 'passed') passed.add(stage.contract)
-    }
-  } else {
-    for (const id of spec.depends_on) if (state.outputs[id] !== undefined) outputs[id] = state.outputs[id]
-  }
-  const changesets = Object.entries(state.changesets).map(([stage, c]) => ({
-    stage,
-    id: c.id,
-    intent: c.intent,
-    changeset: (state.outputs[stage] as { changeset: ChangeSet }).changeset,
-  }))
-  const implementation = changesets.find((c) => c.stage === 'implementation') ?? changesets[0]
-  return {
-    run_id: state.run_id,
-    requirement: state.requirement,
-    repository: basename(state.root),
-    outputs,
-    passed,
-    context: undefined,
-    changesets,
-    implementation,
-    diff: implementation ? (state.changesets[implementation.stage]?.diff ?? '') : '',
-    commit: implementation ? (state.changesets[implementation.stage]?.commit ?? '') : '',
-    pipeline: undefined,
-    branches: undefined,
   }
 }

@@ -1,16 +1,7 @@
 import { join, relative } from 'node:path'
-import {
-  APPEND_ONLY,
-  appended,
-  type ArtifactName,
-  artifactName,
-  checkContent,
-  createArtifactStore,
-} from '../artifacts/index.js'
+import { artifactName, checkContent, createArtifactStore } from '../artifacts/index.js'
 import { MacdsError } from '../errors.js'
 import type { ProjectConfig } from '../config/load.js'
-import type { GuardConfig } from '../config/workspace-types.js'
-import type { Violation } from '../contracts/types.js'
 import { applyChangeSet } from '../changeset/apply.js'
 import { checkChangeSet } from '../changeset/guard.js'
 import { commit, deleteBranch, git, mergeBase, removeWorktree, revParse } from '../git/index.js'
@@ -19,6 +10,8 @@ import { runPaths } from '../run/paths.js'
 import { type ChangeSet, changeSetId, type Workspace, type WorkspaceInfo } from '../run/workspace.js'
 import type { Redactor } from '../secrets.js'
 import { catchUpWithTarget, integrateRun } from './integration.js'
+import { artifactWrites, trustedGuard, versionOf } from './rules.js'
+import { changedSince, head, trackedChanges } from './tree-state.js'
 import { rootIn } from './worktree.js'
 
 const DECISIONS = 'DESIGN_DECISIONS.log'
@@ -182,55 +175,4 @@ export async function gitWorkspace(
     },
   }
   return workspace
-}
-
-/** The text an artifact will have: an append-only artifact given as new entries gets them appended. */
-function versionOf(name: string, content: string, previous: string | undefined): string {
-  const entries = APPEND_ONLY.includes(name as ArtifactName) && !content.startsWith(previous ?? '')
-  return entries ? appended(previous, content) : content
-}
-
-/** The guard as it applies to a trusted agent: no deletion limit, and fewer protected paths. */
-function trustedGuard(guard: GuardConfig): GuardConfig {
-  const waived = new Set(guard.trusted_may_change)
-  return {
-    ...guard,
-    max_deleted_lines: Number.MAX_SAFE_INTEGER,
-    protected: guard.protected.filter((glob) => !waived.has(glob)),
-  }
-}
-
-/** ChangeSet entries under artifacts/: artifacts change only through their owner's output. */
-function artifactWrites(changeset: ChangeSet): Violation[] {
-  return changeset.files.flatMap((file, index) =>
-    file.path.startsWith('artifacts/')
-      ? [
-          {
-            rule_id: 'CS-ARTIFACT',
-            severity: 'error' as const,
-            message: `${file.path} is an artifact; a ChangeSet cannot change it`,
-            location: `/changeset/files/${index}/path`,
-            suggested_fix:
-              'Leave the artifact out of the ChangeSet; its owner changes it through its own output.',
-          },
-        ]
-      : [],
-  )
-}
-
-async function head(worktree: string): Promise<string> {
-  return (await git(worktree, ['rev-parse', 'HEAD'])).trim()
-}
-
-/** Those of `paths` (relative to the worktree's top) that git tracks and that differ from HEAD. */
-async function trackedChanges(worktree: string, paths: readonly string[]): Promise<string[]> {
-  const out = await git(worktree, ['diff', '--name-only', '-z', 'HEAD'])
-  const modified = new Set(out.split('\0'))
-  return paths.filter((p) => modified.has(p))
-}
-
-/** Paths changed between a commit and HEAD, relative to the work tree's top. */
-async function changedSince(worktree: string, commit: string): Promise<string[]> {
-  const out = await git(worktree, ['diff', '--name-only', '-z', commit, 'HEAD'])
-  return out.split('\0').filter((p) => p !== '')
 }
