@@ -138,6 +138,26 @@ describe('integration into the target branch', () => {
   )
 
   it(
+    'integrates into the branch --target names, leaving the checked-out branch as it was',
+    async () => {
+      const root = await sampleRepo(await sampleSteps())
+      const head = gitIn(root, 'rev-parse', 'main')
+      gitIn(root, 'branch', 'release')
+      const { code, stdout } = await run(root, '--target', 'release')
+      if (code !== 0) throw new Error(stdout)
+      expect(gitIn(root, 'rev-parse', 'main')).toBe(head)
+      expect(gitIn(root, 'show', 'release:src/farewell.js')).toContain('Goodbye')
+      expect(gitIn(root, 'merge-base', '--is-ancestor', head, 'release')).toBe('')
+      const events = await runEvents(root, runIdOf(stdout))
+      expect(events.find((e) => e.type === 'integration.started')).toMatchObject({
+        target: 'release',
+        from: head,
+      })
+    },
+    TIMEOUT,
+  )
+
+  it(
     'escalates a conflict with new commits on the target, and leaves the target to its owner',
     async () => {
       const steps = await sampleSteps()

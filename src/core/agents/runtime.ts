@@ -38,7 +38,7 @@ export interface AgentTask {
    * Checks an output the contract accepted against the world (a ChangeSet against the work tree, say).
    * Its error violations are sent back for repair like the contract's own.
    */
-  verify?: (output: unknown) => Promise<Violation[]>
+  verify?: (output: unknown) => Violation[] | Promise<Violation[]>
 }
 
 /** What the runtime works with; shared by every task of a run. */
@@ -143,7 +143,9 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
     }
     const checked = check(contract, call.text, input)
     if (checked.ok && task.verify) {
-      const found = await task.verify(checked.value)
+      const verified = task.verify(checked.value)
+      // Most outputs have nothing to check against the world: no need to wait a turn for them.
+      const found = Array.isArray(verified) ? verified : await verified
       if (found.length > 0) checked.violations = [...checked.violations, ...found]
       checked.ok = !found.some((v) => v.severity === 'error')
     }

@@ -14,7 +14,17 @@ type Json = Record<string, unknown>
  * their owner may write, and a ChangeSet the guard lets through. What needs a person's approval is
  * put in `approvals`; refusals come back as violations the agent repairs.
  */
-export async function verifyEffects(
+export function verifyEffects(
+  run: RunContext,
+  agent: AgentDefinition,
+  output: Json,
+  approvals: string[],
+): Violation[] | Promise<Violation[]> {
+  if (output.artifacts === undefined && output.changeset === undefined) return []
+  return verifyWorld(run, agent, output, approvals)
+}
+
+async function verifyWorld(
   run: RunContext,
   agent: AgentDefinition,
   output: Json,

@@ -7,7 +7,7 @@ import { record, type RunContext } from './context.js'
  */
 export async function integrate(run: RunContext, signal: AbortSignal): Promise<void> {
   const { options, integration } = run.state
-  await run.log.flush()
+  // Nothing irreversible happens before `planned`, which flushes the log before the target moves.
   const outcome = await run.workspace.integrate({
     merge: options.merge !== false,
     previous: integration.status === undefined ? integration.plan : undefined,
