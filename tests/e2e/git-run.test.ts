@@ -53,6 +53,11 @@ describe('a run on a git repository', () => {
         decision: 'approve',
         by: 'auto',
       })
+      // Approved by the mode, not by a person: the run still counts as completed unsupervised.
+      const report = JSON.parse((await runCli(['report', '--json'], { cwd: root })).stdout) as {
+        system: { unsupervised_completion: { count: number; of: number } }
+      }
+      expect(report.system.unsupervised_completion).toMatchObject({ count: 1, of: 1 })
     },
     RUN_TIMEOUT,
   )

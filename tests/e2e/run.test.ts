@@ -83,9 +83,15 @@ describe('macds run', () => {
     expect(texts.join('\n')).not.toContain('do-not-read-me')
   })
 
-  it('writes no secret to the event log, the prompts or the screen', async () => {
-    const root = await runProject(stepsFor(await passingOutputs()))
+  it('writes no secret to the event log, the prompts, memory or the screen', async () => {
     const secret = 'sk-proj-0123456789abcdefghijKLMN'
+    const outputs = await passingOutputs()
+    // A model that repeats a key in a note: the note is kept, the key is not.
+    outputs.requirements = {
+      ...outputs.requirements,
+      memory_notes: [{ scope: 'project', text: `Staging uses ${secret}` }],
+    }
+    const root = await runProject(stepsFor(outputs))
     const envSecret = 'hunter2-is-not-a-good-password'
     const requirement = `${REQUIREMENT}; the staging key is ${secret} and ${envSecret}`
     const { code, stdout } = await runCli(['run', requirement, '--json'], {
@@ -95,10 +101,14 @@ describe('macds run', () => {
     expect(code).toBe(0)
     expect(stdout).not.toContain(secret)
     expect(stdout).not.toContain(envSecret)
-    const files = await readdir(join(root, '.macds'), { recursive: true, withFileTypes: true })
+    const files = [
+      ...(await readdir(join(root, '.macds'), { recursive: true, withFileTypes: true })),
+      ...(await readdir(join(root, 'memory'), { withFileTypes: true })),
+    ]
     const texts = await Promise.all(
       files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name), 'utf8')),
     )
+    expect(await readFile(join(root, 'memory', 'project.jsonl'), 'utf8')).toContain('Staging uses [REDACTED]')
     expect(texts.length).toBeGreaterThan(5)
     for (const text of texts) {
       expect(text).not.toContain(secret)

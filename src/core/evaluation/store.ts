@@ -38,8 +38,8 @@ export async function loadScores(root: string, config: Pick<EvaluationConfig, 's
 
 /**
  * Writes the book under `root` atomically (a temporary file renamed over it), as stable,
- * diff-friendly JSON. With `shared`, memory/scores.json is a tracked file: write it into the run's
- * worktree and commit it with the run, never into a person's checkout.
+ * diff-friendly JSON. With `shared` it is memory/scores.json, which macds writes but never commits:
+ * the team commits it.
  */
 export async function saveScores(
   root: string,

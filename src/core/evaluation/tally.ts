@@ -3,6 +3,9 @@ import type { Next } from '../run/events.js'
 import type { EscalationItem, GateItem, Rate, Report, Usage } from './report-types.js'
 import type { ScoredEvent, VisitRecord } from './visits.js'
 
+/** Who answers a gate under --approve auto. */
+const AUTO_APPROVER = 'auto'
+
 const GUARD_RULE = /^(CS|ARTIFACT)-/
 /** Integration outcomes that count as merged: moved the target, or recorded everything where there is no git. */
 const MERGED = new Set(['merged', 'recorded'])
@@ -28,7 +31,7 @@ export class Tally {
   /** `fastModel`: the server model name of the `fast` alias, whose share of calls is reported. */
   constructor(private readonly fastModel: string | undefined) {}
 
-  /** Adds a run: its events, its visits, and the agent ids (any other `by` is a person). */
+  /** Adds a run: its events, its visits, and the agent ids (any other `by` but `auto` is a person). */
   addRun(
     runId: string,
     events: readonly ScoredEvent[],
@@ -66,7 +69,8 @@ export class Tally {
           break
         }
         case 'gate.answered': {
-          const person = !agents.has(e.by)
+          // `auto` is the run's --approve auto mode answering for itself, not a person.
+          const person = !agents.has(e.by) && e.by !== AUTO_APPROVER
           supervised ||= person
           const status = e.decision === 'approve' ? 'approved' : 'rejected'
           const reason = e.reason ? { reason: e.reason } : {}

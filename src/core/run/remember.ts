@@ -34,7 +34,9 @@ export function recall(
 export function remember(run: RunContext, note: NewMemoryEntry): void {
   const memory = run.memory
   if (!memory) return
-  const write = memory.add(note).then(
+  // Notes are kept on disk and shared ones committed: a secret in them is masked like in the log.
+  const content = run.redact ? run.redact(note.content) : note.content
+  const write = memory.add({ ...note, content }).then(
     () => undefined,
     () => undefined, // a note that cannot be written is lost, never the run
   )
