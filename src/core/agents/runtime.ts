@@ -77,8 +77,6 @@ export type AgentOutcome =
 export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<AgentOutcome> {
   const { agent, contract, stage, input } = task
   const emit = deps.emit ?? (() => {})
-  // Who is working: the agent, its stage and, when a stage runs one call per task, the task.
-  const who = { agent: agent.id, stage, ...(task.task ? { task: task.task } : {}) }
   const spent: Spent = { attempts: 0, usage: NO_USAGE, cost_usd: 0 }
   const fail = (
     reason: FailureReason,
@@ -89,7 +87,9 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
   ) => {
     emit({
       type: 'agent.failed',
-      ...who,
+      agent: agent.id,
+      stage,
+      task: task.task,
       attempt: spent.attempts,
       reason,
       message,
@@ -121,7 +121,14 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
       }
       if (round === 0) {
         spent.attempts = attempt
-        emit({ type: 'agent.attempt_started', ...who, attempt, model: task.model })
+        emit({
+          type: 'agent.attempt_started',
+          agent: agent.id,
+          stage,
+          task: task.task,
+          attempt,
+          model: task.model,
+        })
       }
       call = await callModel(task, deps, messages, attempt, tools)
       charge(spent, deps.ledger, agent.id, key, call)
@@ -130,7 +137,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
         return fail(reason, call.error.message, violations, call.error.code, call.error.hint)
       }
       const { usage, cost_usd, tool_calls } = call
-      const at = { ...who, attempt }
+      const at = { agent: agent.id, stage, task: task.task, attempt }
       const asked = tool_calls && tools ? { tool_calls: tool_calls.length } : {}
       emit({ type: 'agent.output_received', ...at, usage, cost_usd, chars: call.text.length, ...asked })
       if (call.tools_refused !== undefined) {
@@ -151,12 +158,20 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
     }
     violations = checked.violations
     if (checked.ok) {
-      if (attempt > 1) emit({ type: 'agent.repaired', ...who, attempt })
-      emit({ type: 'agent.accepted', ...who, attempt, warnings: violations })
+      if (attempt > 1) emit({ type: 'agent.repaired', agent: agent.id, stage, task: task.task, attempt })
+      emit({ type: 'agent.accepted', agent: agent.id, stage, task: task.task, attempt, warnings: violations })
       return { ok: true, output: checked.value, warnings: violations, ...spent }
     }
     const willRepair = attempt <= agent.budgets.max_repairs
-    emit({ type: 'agent.violations', ...who, attempt, violations, will_repair: willRepair })
+    emit({
+      type: 'agent.violations',
+      agent: agent.id,
+      stage,
+      task: task.task,
+      attempt,
+      violations,
+      will_repair: willRepair,
+    })
     messages = [...messages, { role: 'assistant', content: call.text }, repairMessage(contract, violations)]
   }
   const count = violations.filter((v) => v.severity === 'error').length
@@ -183,11 +198,20 @@ async function callModel(
   tools: ToolBox | undefined,
 ): Promise<Call> {
   const { agent, contract, stage, model } = task
-  const who = { agent: agent.id, stage, ...(task.task ? { task: task.task } : {}) }
-  const record = () => ({ ...who, visit: task.visit, attempt, model, messages })
+  const record = () => ({
+    agent: agent.id,
+    stage,
+    task: task.task,
+    visit: task.visit,
+    attempt,
+    model,
+    messages,
+  })
   try {
     const result = await deps.provider.complete({
-      ...who,
+      agent: agent.id,
+      stage,
+      task: task.task,
       attempt,
       model,
       messages,
