@@ -114,6 +114,13 @@ async function closeWorkspace(run: RunContext): Promise<void> {
   await run.workspace.close({ status, merged, keep: options.keep !== false })
 }
 
+/** The end of a run whose every stage passed: rulings logged, memory committed, then integration. */
+async function finishPassedRun(run: RunContext, signal: AbortSignal): Promise<void> {
+  await logRulings(run)
+  await commitMemory(run, { decisions: true })
+  await integrate(run, signal)
+}
+
 /** Why a run's tasks are stopped when the run is over; made once (an AbortError costs a stack trace each time). */
 const RUN_OVER = new Error('the run is over')
 
@@ -158,11 +165,9 @@ async function loop(run: RunContext): Promise<void> {
       }
       startReady(run, ready, tasks, start)
       if (tasks.size === 0 && everyStagePassed(run)) {
-        start('integration', async (s) => {
-          await logRulings(run)
-          await commitMemory(run, { decisions: true })
-          await integrate(run, s)
-        })
+        // Nothing else runs once every stage passed: the run ends here, without a task of its own.
+        await finishPassedRun(run, signal).catch((error: unknown) => void (crashed ??= { error }))
+        continue
       }
       const waiting = humanDecisions(run.state).length > 0
       if (tasks.size === 0 && waiting && !run.wait) {
