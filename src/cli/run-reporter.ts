@@ -53,11 +53,14 @@ export function plainReporter(out: Writable, redact: Redactor): RunListener {
         if (event.type === 'stage.failed') line(`    ${describeNext(event.next)}`)
         return
       }
-      case 'gate.requested':
+      case 'gate.requested': {
+        const ask = `  gate ${event.gate_id}: approve the output of ${event.agent} for ${event.stage}? (${event.summary})`
+        // Under --approve auto the answer follows at once: there is nothing to type.
+        if (state.options.approve === 'auto') return line(ask)
         return line(
-          `  gate ${event.gate_id}: approve the output of ${event.agent} for ${event.stage}? (${event.summary})\n` +
-            `    answer with: macds approve ${event.gate_id}  |  macds reject ${event.gate_id} --reason TEXT`,
+          `${ask}\n    answer with: macds approve ${event.gate_id}  |  macds reject ${event.gate_id} --reason TEXT`,
         )
+      }
       case 'gate.answered':
         return line(
           `  gate ${event.gate_id} ${event.decision === 'approve' ? 'approved' : 'rejected'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`,

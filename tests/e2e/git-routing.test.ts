@@ -62,6 +62,7 @@ describe('a run whose ChangeSet breaks the tests', () => {
       const abort = {
         ruling: 'abort',
         rationale: 'Four attempts did not make the farewell test pass; the run stops without merging.',
+        memory_notes: [{ scope: 'failure', text: 'Read the farewell test before changing src/farewell.js.' }],
       }
       const steps = [
         ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
@@ -94,6 +95,10 @@ describe('a run whose ChangeSet breaks the tests', () => {
       const runId = runIdOf(stdout)
       const log = gitIn(root, 'show', `macds/${runId}:artifacts/DESIGN_DECISIONS.log`)
       expect(log).toMatch(/RULING e-[0-9a-f]{6} by architect: abort/)
+      // The arbiter's own note is kept like any agent's.
+      expect(await readFile(join(root, 'memory', 'failure.jsonl'), 'utf8')).toContain(
+        'Read the farewell test',
+      )
       expect(gitIn(root, 'worktree', 'list').split('\n')).toHaveLength(1)
     },
     TIMEOUT,

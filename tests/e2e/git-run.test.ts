@@ -53,6 +53,7 @@ describe('a run on a git repository', () => {
         decision: 'approve',
         by: 'auto',
       })
+      expect(result.stdout).not.toContain('answer with')
       // Approved by the mode, not by a person: the run still counts as completed unsupervised.
       const report = JSON.parse((await runCli(['report', '--json'], { cwd: root })).stdout) as {
         system: { unsupervised_completion: { count: number; of: number } }

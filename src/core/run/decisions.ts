@@ -5,7 +5,7 @@ import type { Answer } from './answers.js'
 import { agentOf, record, type RunContext } from './context.js'
 import type { Next } from './events.js'
 import { escalationInput } from './inputs.js'
-import { rememberFailure } from './remember.js'
+import { rememberFailure, rememberNotes } from './remember.js'
 import { type Ruling, rulingNext } from './rulings.js'
 import type { Escalation } from './state.js'
 
@@ -41,6 +41,8 @@ export async function arbitrate(run: RunContext, escalation: Escalation, signal:
   const ruling: Ruling = outcome.ok
     ? (outcome.output as Ruling)
     : { ruling: 'abort', rationale: `${arbiter.id} could not rule: ${outcome.message}` }
+  if (outcome.ok)
+    rememberNotes(run, { stage: 'escalation', agent: arbiter.id }, outcome.output as Record<string, unknown>)
   rule(run, escalation, ruling, arbiter.id)
 }
 
