@@ -1,14 +1,7 @@
 import { relative } from 'node:path'
 import { modelOf, readAgents } from '../core/agents/load.js'
 import { loadConfig, type ProjectConfig } from '../core/config/load.js'
-import {
-  autonomy,
-  autonomyLevel,
-  loadScores,
-  type Scores,
-  standingScores,
-  trend,
-} from '../core/evaluation/index.js'
+import { agentStanding, loadScores, type Scores } from '../core/evaluation/index.js'
 import { formatIssue } from '../core/contracts/format.js'
 import { type Command, say } from './command.js'
 import { table } from './table.js'
@@ -76,19 +69,8 @@ export const agentsList: Command = {
 
 /** Each agent's standing from the score book: autonomy, its level, trend, runs and scores. */
 async function standingOf(config: ProjectConfig) {
-  const evaluation = config.evaluation
-  const book = await loadScores(config.root, evaluation)
-  return (id: string) => {
-    const value = autonomy(id, book, evaluation)
-    const history = book.agents[id]?.history ?? []
-    return {
-      value: Math.round(value * 1000) / 1000,
-      level: autonomyLevel(value, evaluation.thresholds),
-      trend: trend(history.map((h) => h.overall)),
-      runs: book.agents[id]?.runs ?? 0,
-      scores: standingScores(id, book, evaluation),
-    }
-  }
+  const book = await loadScores(config.root, config.evaluation)
+  return (id: string) => agentStanding(id, book, config.evaluation)
 }
 
 /** The five scores (correctness, efficiency, compliance, cost, stability) as whole numbers. */

@@ -4,8 +4,7 @@ import { loadConfig, type ProjectConfig } from '../core/config/load.js'
 import { loadMemoryPolicy, openMemory } from '../core/memory/index.js'
 import type { AgentDefinition } from '../core/agents/types.js'
 import {
-  autonomy,
-  autonomyLevel,
+  agentStanding,
   type EvaluationConfig,
   loadScores,
   recordRunScores,
@@ -44,8 +43,8 @@ function autonomyOf(
 ): Record<string, Autonomy> {
   const all: Record<string, Autonomy> = {}
   for (const { id } of agents) {
-    const value = autonomy(id, book, config)
-    all[id] = { value: Math.round(value * 1000) / 1000, level: autonomyLevel(value, config.thresholds) }
+    const { value, level } = agentStanding(id, book, config)
+    all[id] = { value, level }
   }
   return all
 }

@@ -69,3 +69,16 @@ export function trend(history: readonly number[]): 'up' | 'down' | 'flat' {
   if (change <= -TREND_POINTS) return 'down'
   return 'flat'
 }
+
+/** An agent's standing from the book: its autonomy (rounded to 3 places), level, trend, runs and scores. */
+export function agentStanding(agentId: string, book: ScoreBook, config: EvaluationConfig) {
+  const value = autonomy(agentId, book, config)
+  const history = book.agents[agentId]?.history ?? []
+  return {
+    value: Math.round(value * 1000) / 1000,
+    level: autonomyLevel(value, config.thresholds),
+    trend: trend(history.map((h) => h.overall)),
+    runs: book.agents[agentId]?.runs ?? 0,
+    scores: standingScores(agentId, book, config),
+  }
+}

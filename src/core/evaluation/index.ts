@@ -4,6 +4,7 @@
  * autonomy levels, and builds the report of `macds report`.
  */
 export {
+  agentStanding,
   type AutonomyLevel,
   autonomy,
   autonomyLevel,

@@ -1,6 +1,7 @@
 import type { AgentEvent, FailureReason } from '../agents/events.js'
 import type { ContractEvent } from '../contracts/registry.js'
 import type { Violation } from '../contracts/types.js'
+import type { AutonomyLevel } from '../evaluation/autonomy.js'
 import type { Workflow } from '../workflow/types.js'
 import type { IntegrationPlan, WorkspaceInfo } from './workspace.js'
 
@@ -11,7 +12,7 @@ export type RunStatus = 'running' | 'awaiting_human' | 'passed' | 'failed' | 'ca
 export interface Autonomy {
   value: number
   /** supervised: its decisions wait for a person; trusted: the guard waives what guard.trusted_may_change allows. */
-  level: 'supervised' | 'standard' | 'trusted'
+  level: AutonomyLevel
 }
 
 /** What the command line chose for a run; kept in the log so that a resumed run behaves the same. */

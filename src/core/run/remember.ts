@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { relative } from 'node:path'
 import type { Violation } from '../contracts/types.js'
 import { type MemoryScope, MEMORY_SCOPES, type NewMemoryEntry, type RecalledEntry } from '../memory/index.js'
 import { record, type RunContext } from './context.js'
@@ -36,11 +36,16 @@ export function remember(run: RunContext, note: NewMemoryEntry): void {
   if (!memory) return
   // Notes are kept on disk and shared ones committed: a secret in them is masked like in the log.
   const content = run.redact ? run.redact(note.content) : note.content
-  const write = memory.add({ ...note, content }).then(
+  track(run, memory.add({ ...note, content }))
+}
+
+/** Keeps a memory write for `settleMemory`; a write that fails loses the note, never the run. */
+function track(run: RunContext, write: Promise<unknown>): void {
+  const settled = write.then(
     () => undefined,
-    () => undefined, // a note that cannot be written is lost, never the run
+    () => undefined,
   )
-  run.memoryWrites = [...(run.memoryWrites ?? []), write]
+  run.memoryWrites = [...(run.memoryWrites ?? []), settled]
 }
 
 /** Waits for the notes added so far to be on disk. */
@@ -55,11 +60,7 @@ export async function settleMemory(run: RunContext): Promise<void> {
 /** Strengthens the notes recalled for a stage that passed: they helped. */
 export function reinforce(run: RunContext, recalled: readonly RecalledEntry[]): void {
   if (!run.memory || recalled.length === 0) return
-  const write = run.memory.reinforce(recalled.map((r) => r.entry.id)).then(
-    () => undefined,
-    () => undefined,
-  )
-  run.memoryWrites = [...(run.memoryWrites ?? []), write]
+  track(run, run.memory.reinforce(recalled.map((r) => r.entry.id)))
 }
 
 /** The notes an accepted output carries in `memory_notes`, kept for its agent. */
@@ -129,9 +130,6 @@ export function rememberDecisions(run: RunContext): void {
   }
 }
 
-/** The shared scopes' files, relative to the workspace root, that a run commits with its work. */
-export const SHARED_MEMORY_FILES = ['memory/project.jsonl', 'memory/skill.jsonl']
-
 /**
  * Waits for every note and commits the shared scopes' files on the run branch, so that they land
  * with the merge (and the worktree is clean before the target is merged into it). Before integration
@@ -141,7 +139,12 @@ export async function commitMemory(run: RunContext, options: { decisions: boolea
   if (!run.memory) return
   if (options.decisions) rememberDecisions(run)
   await settleMemory(run)
-  const files = SHARED_MEMORY_FILES.filter((file) => existsSync(join(run.workspace.root, file)))
+  // The policy says which scopes are shared; their files live in the worktree.
+  const memory = run.memory
+  const files = MEMORY_SCOPES.filter((scope) => memory.policy.scopes[scope].shared)
+    .map((scope) => memory.file(scope))
+    .filter((file) => existsSync(file))
+    .map((file) => relative(run.workspace.root, file))
   if (files.length === 0) return
   await run.log.flush()
   const by = { agent: 'memory', stage: 'integration' }

@@ -16,7 +16,7 @@ export async function logRulings(run: RunContext): Promise<void> {
   for (const escalation of Object.values(run.state.escalations)) {
     if (escalation.status !== 'ruled' || escalation.logged) continue
     await run.log.flush()
-    const commit = await run.workspace.appendDecision(rulingEntry(escalation), {
+    const commit = await run.workspace.writeArtifact(DECISIONS, rulingEntry(escalation), {
       agent: owner.id,
       stage: 'escalation',
     })

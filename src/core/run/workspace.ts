@@ -100,9 +100,10 @@ export interface Workspace {
   checkArtifact(name: string, content: string): Promise<string | undefined>
   /** Commits these files (relative to `root`) as they are in the worktree; the commit, if one was made. */
   commitFiles(paths: string[], message: string, by: Author): Promise<string | undefined>
-  /** Appends an entry to DESIGN_DECISIONS.log in its owner's name; the commit, if one was made. */
-  appendDecision(entry: string, by: Author): Promise<string | undefined>
-  /** Writes an artifact its owner changed; the commit, or undefined when nothing changed. */
+  /**
+   * Writes an artifact its owner changed (new entries of an append-only artifact are appended); the
+   * commit, or undefined when nothing changed.
+   */
   writeArtifact(name: string, content: string, by: Author): Promise<string | undefined>
   runPipeline(): Promise<PipelineRun>
   /** The branches the integrator judges; the target is merged into the run branch first if it moved. */
@@ -170,9 +171,6 @@ export function recordingWorkspace(root: string, targetBranch = 'main'): Workspa
       return undefined
     },
     async commitFiles() {
-      return undefined
-    },
-    async appendDecision() {
       return undefined
     },
     async writeArtifact() {

@@ -12,9 +12,6 @@ import type { Redactor } from '../secrets.js'
 import { catchUpWithTarget, integrateRun } from './integration.js'
 import { artifactWrites, trustedGuard, versionOf } from './rules.js'
 import { changedSince, head, trackedChanges } from './tree-state.js'
-import { rootIn } from './worktree.js'
-
-const DECISIONS = 'DESIGN_DECISIONS.log'
 
 /** How much of a ChangeSet's diff is kept in the event log and shown to the reviewer. */
 const DIFF_CHARS = 60_000
@@ -29,8 +26,9 @@ export async function gitWorkspace(
   info: WorkspaceInfo,
   options: { redact?: Redactor; owners: Record<string, string> },
 ): Promise<Workspace> {
-  const root = await rootIn(config, info.worktree)
   const repo = (await git(config.root, ['rev-parse', '--show-toplevel'])).trim()
+  // macds.yaml may sit below the repository's top: the worktree's matching directory is the root.
+  const root = join(info.worktree, relative(repo, config.root))
   const logs = join(runPaths(config.root, runId).dir, 'pipeline')
   const trailers = (agent: string, stage: string) => ({
     'Macds-Run': runId,
@@ -125,11 +123,6 @@ export async function gitWorkspace(
           trailers: trailers(by.agent, by.stage),
           paths: files,
         })
-      }),
-    appendDecision: (entry, by) =>
-      serial(async () => {
-        const change = { name: DECISIONS, content: entry, agent: by.agent, run: runId, stage: by.stage }
-        return (await artifacts.append(change))?.commit
       }),
     async checkArtifact(name, content) {
       const previous = await artifacts.read(name)

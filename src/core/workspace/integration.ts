@@ -2,6 +2,7 @@ import { MacdsError } from '../errors.js'
 import { advanceBranch, asCommitter, git, mergeBase, mergeInto, revParse } from '../git/index.js'
 import type { IntegrationOutcome, IntegrationPlan, WorkspaceInfo } from '../run/workspace.js'
 import { withRepositoryLock } from './repository-lock.js'
+import { head } from './tree-state.js'
 
 const INTEGRATOR = { name: 'macds integrator', email: 'integrator@macds.invalid' }
 /** Times the target may move under a run before it gives up (each move means merge and validate again). */
@@ -46,7 +47,7 @@ export async function integrateRun(steps: IntegrationSteps): Promise<Integration
       const from = await targetTip(repo, info.target)
       const outcome = await catchUp(steps, from)
       if (outcome) return outcome
-      const runTip = await git(info.worktree, ['rev-parse', 'HEAD']).then((s) => s.trim())
+      const runTip = await head(info.worktree)
       const to = steps.strategy === 'squash' ? await squash(steps, from, runTip) : runTip
       const plan: IntegrationPlan = { target: info.target, from, to, strategy: steps.strategy }
       await steps.planned(plan)

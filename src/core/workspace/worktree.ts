@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { appendFile, mkdir, readFile } from 'node:fs/promises'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { ProjectConfig } from '../config/load.js'
 import { userError } from '../errors.js'
 import { addWorktree, git, gitTry, openRepository, repositoryState, revParse } from '../git/index.js'
@@ -81,10 +81,4 @@ async function checkOutAgain(root: string, info: WorkspaceInfo): Promise<void> {
       `the worktree of this run cannot be restored from ${info.branch}: ${result.stderr.trim()}`,
       'The run branch was deleted; start a new run with `macds run`.',
     )
-}
-
-/** The directory in a worktree that corresponds to `config.root` (macds.yaml may sit below the repository's top). */
-export async function rootIn(config: ProjectConfig, worktree: string): Promise<string> {
-  const top = (await repositoryState(config.root)).root
-  return join(worktree, relative(top, config.root))
 }
