@@ -6,6 +6,7 @@ import { macdsPackage } from '../core/package-root.js'
 import { type Command, globalOptions, say } from './command.js'
 import { commands } from './commands.js'
 import { commandHelp, overviewHelp } from './help.js'
+import { supervisorCommand } from './supervisor.js'
 
 export interface Io {
   stdin: Readable
@@ -29,12 +30,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return 0
   }
   const words = leadingWords(argv)
-  const command = findCommand(words)
+  const wantsHelp = argv.includes('--help') || argv.includes('-h')
+  const command = findCommand(words) ?? (words.length === 0 && !wantsHelp ? supervisorCommand : undefined)
   if (!command) {
     const group = commands.filter((c) => c.name.split(' ')[0] === words[0])
-    const wantsHelp = argv.includes('--help') || argv.includes('-h')
     if (words.length === 0 || (words.length === 1 && group.length > 0 && wantsHelp)) {
-      say(io.stdout, overviewHelp(words.length === 0 ? commands : group, macdsPackage().version))
+      say(
+        io.stdout,
+        overviewHelp(words.length === 0 ? [supervisorCommand, ...commands] : group, macdsPackage().version),
+      )
       return 0
     }
     throw unknownCommand(words, group)
@@ -78,6 +82,7 @@ function leadingWords(argv: string[]): string[] {
 }
 
 function findCommand(words: string[]): Command | undefined {
+  if (words.length === 0) return undefined
   return commands.find((c) => {
     const name = c.name.split(' ')
     return name.every((w, i) => words[i] === w)

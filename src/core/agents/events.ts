@@ -40,7 +40,13 @@ export type AgentEvent =
       error?: string
     } & Attempt)
   | ({ type: 'agent.tools_unavailable'; model: string; message: string } & Attempt)
-  | ({ type: 'agent.violations'; violations: Violation[]; will_repair: boolean } & Attempt)
+  | ({
+      type: 'agent.violations'
+      violations: Violation[]
+      /** The value each violation points at, as JSON cut short (the text itself when it was not JSON). */
+      values?: string[]
+      will_repair: boolean
+    } & Attempt)
   | ({ type: 'agent.repaired' } & Attempt)
   | ({ type: 'agent.accepted'; warnings: Violation[] } & Attempt)
   | ({ type: 'agent.failed'; reason: FailureReason; message: string; violations: Violation[] } & Attempt)

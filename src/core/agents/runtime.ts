@@ -1,4 +1,5 @@
 import type { CompiledContract } from '../contracts/compile.js'
+import { offendingValues } from './offending.js'
 import type { Violation } from '../contracts/types.js'
 import { validateValue } from '../contracts/validate.js'
 import { toMacdsError } from '../errors.js'
@@ -170,6 +171,7 @@ export async function runAgent(task: AgentTask, deps: RuntimeDeps): Promise<Agen
       task: task.task,
       attempt,
       violations,
+      values: offendingValues(violations, checked.value, call.text),
       will_repair: willRepair,
     })
     messages = [...messages, { role: 'assistant', content: call.text }, repairMessage(contract, violations)]

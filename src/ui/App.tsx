@@ -1,0 +1,130 @@
+import { Box, useInput, useStdout } from 'ink'
+import { useEffect } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { useSession, useStoreApi, useSupervisor } from './context.js'
+import { runCommand, type } from './keys/commands.js'
+import { activeScopes, keyName, resolveKey } from './keys/match.js'
+import { Overlay } from './overlays/Overlay.js'
+import { Agents } from './panels/Agents.js'
+import { Approvals } from './panels/Approvals.js'
+import { Artifacts } from './panels/Artifacts.js'
+import { Boundary } from './panels/Boundary.js'
+import { Contracts } from './panels/Contracts.js'
+import { Dag } from './panels/Dag.js'
+import { Footer } from './panels/Footer.js'
+import { Log } from './panels/Log.js'
+import { Memory } from './panels/Memory.js'
+import { StatusLine } from './panels/StatusLine.js'
+import { Tabs, TITLES } from './panels/Tabs.js'
+import { Violations } from './panels/Violations.js'
+import type { PanelId } from './store/types.js'
+import { useTicker } from './ticker.js'
+
+/** Frames of the running stages' animation per second. */
+const ANIMATION_MS = 125
+
+/** The supervisor's main screen: status line, DAG, the panels, and the footer; overlays cover the middle. */
+export function App() {
+  useTerminalSize()
+  useKeys()
+  const { columns, rows } = useSupervisor(useShallow((s) => s.size))
+  const overlay = useSupervisor((s) => s.overlays.at(-1))
+  const focus = useSupervisor((s) => s.focus)
+  const roomy = columns >= 120 && rows >= 36
+  const middle = rows - 5
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <StatusLine />
+      {overlay ? (
+        <Box flexDirection="column" height={middle} overflow="hidden">
+          <Boundary name="overlay">
+            <Overlay overlay={overlay} height={middle} />
+          </Boundary>
+        </Box>
+      ) : (
+        <Box flexDirection="column" height={middle} overflow="hidden">
+          <Boundary name="workflow">
+            <Workflow />
+          </Boundary>
+          {roomy ? (
+            <Box marginTop={1} flexDirection="column">
+              <Boundary name="agents">
+                <Agents />
+              </Boundary>
+            </Box>
+          ) : null}
+          <Box marginTop={1}>
+            <Tabs />
+          </Box>
+          <Box flexDirection="column" flexGrow={1} overflow="hidden">
+            <Boundary name={TITLES[focus]}>
+              <Panel id={focus} height={Math.max(3, middle - (roomy ? 20 : 11))} />
+            </Boundary>
+          </Box>
+        </Box>
+      )}
+      <Footer />
+    </Box>
+  )
+}
+
+function Panel({ id, height }: { id: PanelId; height: number }) {
+  switch (id) {
+    case 'approvals':
+      return <Approvals height={height} />
+    case 'violations':
+      return <Violations height={height} />
+    case 'agents':
+      return <Agents />
+    case 'artifacts':
+      return <Artifacts />
+    case 'contracts':
+      return <Contracts />
+    case 'memory':
+      return <Memory height={height} />
+    case 'log':
+      return <Log height={height} />
+  }
+}
+
+/** The DAG, animated only while a stage runs. */
+function Workflow() {
+  const stages = useSupervisor((s) => s.stages)
+  const width = useSupervisor((s) => s.size.columns)
+  const running = Object.values(stages).some((s) => s.status === 'running')
+  const now = useTicker(running ? ANIMATION_MS : undefined)
+  return <Dag stages={Object.values(stages)} width={width} now={now} frame={Math.floor(now / ANIMATION_MS)} />
+}
+
+/** One dispatcher for every key: the top overlay, else the focused panel, lists, then global keys. */
+function useKeys() {
+  const store = useStoreApi()
+  const session = useSession()
+  useInput((input, key) => {
+    const name = keyName(input, key)
+    if (name === undefined) return
+    const s = store.getState()
+    const overlay = s.overlays.at(-1)
+    const binding = resolveKey(name, activeScopes(overlay, s.focus))
+    if (binding) {
+      if (s.notice) s.notify(undefined)
+      return runCommand(binding, name, store, session)
+    }
+    if (overlay?.kind === 'reason' || overlay?.kind === 'requirement') {
+      if (!key.ctrl && !key.meta && input) type(store, input)
+    }
+  })
+}
+
+/** Keeps the store's size in step with the terminal's. */
+function useTerminalSize() {
+  const { stdout } = useStdout()
+  const store = useStoreApi()
+  useEffect(() => {
+    const update = () =>
+      store.getState().set({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } })
+    update()
+    stdout.on('resize', update)
+    return () => void stdout.off('resize', update)
+  }, [stdout, store])
+}

@@ -1,0 +1,181 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { artifactDiff, artifactVersions } from '../../core/artifacts/index.js'
+import type { ProjectConfig } from '../../core/config/load.js'
+import { toMacdsError } from '../../core/errors.js'
+import type { ProviderChoice } from '../../core/providers/create.js'
+import { writeAnswer } from '../../core/run/answers.js'
+import type { RunListener } from '../../core/run/context.js'
+import { startRun } from '../../core/run/driver.js'
+import { newRunId } from '../../core/run/ids.js'
+import { runPaths } from '../../core/run/paths.js'
+import type { RunState } from '../../core/run/state.js'
+import type { Bridge } from '../store/bridge.js'
+import type { SupervisorStore } from '../store/store.js'
+import type { ApprovalMode } from '../store/types.js'
+import type { AgentDefinition } from '../../core/agents/types.js'
+import { agentViews, artifactRows, memoryView } from './project.js'
+import type { Session } from './types.js'
+
+/** The session as the app's entry point holds it: also what is running, and panel reloads. */
+export interface SupervisorSession extends Session {
+  running: () => Promise<void> | undefined
+  refresh: (what: 'artifacts' | 'memory' | 'agents') => Promise<void>
+}
+
+/** How often the run reads answers given on screen while a decision is pending. */
+const ANSWER_POLL_MS = 40
+
+export interface SessionOptions {
+  config: ProjectConfig
+  agents: readonly AgentDefinition[]
+  choice: ProviderChoice
+  store: SupervisorStore
+  bridge: Bridge
+  /** Hands the terminal to another program (the editor) and takes it back. */
+  handOver: (program: () => Promise<void>) => Promise<void>
+  /** Ends the app; called once the run on screen has stopped. */
+  exit: () => void
+}
+
+/**
+ * The supervisor's side effects: it starts runs (one at a time) with the bridge listening, leaves the
+ * person's answers for the run, answers gates itself under the auto and reject modes, and reads git
+ * for the artifacts panel. Failures become notices; nothing here throws into the UI.
+ */
+export function createSession(options: SessionOptions): SupervisorSession {
+  const { config, store, bridge } = options
+  let current:
+    { controller: AbortController; done: Promise<void>; state: () => RunState | undefined } | undefined
+  const fail = (error: unknown) => store.getState().notify(toMacdsError(error).message)
+
+  const answer = (id: string, decision: 'approve' | 'reject', reason?: string, by = 'supervisor') => {
+    const state = current?.state()
+    if (!state) return
+    const text = reason ? { reason } : {}
+    writeAnswer(runPaths(config.root, state.run_id).answers, { id, decision, ...text, by }).catch(fail)
+  }
+
+  /** Under auto or reject, a gate is answered as soon as it is asked; a person's escalation always waits. */
+  const byMode = (mode: ApprovalMode, id: string) => {
+    if (mode === 'auto') answer(id, 'approve', undefined, 'auto')
+    if (mode === 'reject')
+      answer(id, 'reject', 'the supervisor rejects every gate (approval mode: reject)', 'auto')
+    if (mode !== 'ask') store.getState().markAnswered(id, mode === 'auto' ? 'approve' : 'reject')
+  }
+  const modeListener: RunListener = (event) => {
+    if (event.type === 'gate.requested') byMode(store.getState().mode, event.gate_id)
+  }
+
+  const refresh = async (what: 'artifacts' | 'memory' | 'agents') => {
+    const state = current?.state()
+    if (what === 'artifacts') {
+      const ref = state?.status === 'running' ? state.workspace?.branch : undefined
+      store.getState().set({ artifacts: await artifactRows(config, options.agents, ref) })
+    } else if (what === 'memory') store.getState().set({ memory: await memoryView(config) })
+    else store.getState().set({ agents: await agentViews(config, options.agents) })
+  }
+
+  const run = async (
+    requirement: string,
+    controller: AbortController,
+    runId: string,
+    holder: { state?: RunState },
+  ) => {
+    const { setUpRun } = await import('../../cli/run-setup.js')
+    const setup = await setUpRun(config.root, options.choice, {})
+    try {
+      const record: RunListener = (event, state, line) => {
+        holder.state = state
+        bridge.listener(event, state, line)
+        modeListener(event, state, line)
+      }
+      const deps = await setup.deps(runId, [record], controller.signal, true)
+      const options_ = {
+        provider: setup.provider,
+        script: setup.script,
+        approve: 'ask' as const,
+        merge: true,
+        keep: true,
+      }
+      const { state } = await startRun(requirement, options_, { ...deps, pollMs: ANSWER_POLL_MS }, runId)
+      if (state.status === 'passed' || state.status === 'failed') await setup.score(runId)
+    } finally {
+      await setup.close()
+      bridge.flush()
+    }
+  }
+
+  return {
+    startRun(requirement) {
+      if (current) return store.getState().notify('a run is in progress; x cancels it')
+      const controller = new AbortController()
+      const holder: { state?: RunState } = {}
+      const runId = newRunId()
+      store.getState().notify(`starting run ${runId}…`)
+      const done = run(requirement, controller, runId, holder)
+        .catch(fail)
+        .finally(() => {
+          current = undefined
+          void Promise.all([refresh('artifacts'), refresh('memory'), refresh('agents')]).catch(fail)
+        })
+      current = { controller, done, state: () => holder.state }
+    },
+    cancelRun: () => current?.controller.abort(),
+    answer: (id, decision, reason) => answer(id, decision, reason),
+    modeChanged(mode) {
+      for (const item of store.getState().queue)
+        if (item.kind === 'gate' && !item.answered) byMode(mode, item.id)
+    },
+    async showArtifact(name) {
+      const state = current?.state()
+      const ref = state?.status === 'running' ? state.workspace?.branch : undefined
+      try {
+        const versions = await artifactVersions(config.root, name, ref ? { ref } : {})
+        const commits = versions.map((v) => ({
+          commit: v.commit,
+          time: v.time,
+          agent: v.agent ?? v.author,
+          subject: v.subject,
+        }))
+        store.getState().push({ kind: 'commits', artifact: name, commits, cursor: 0 })
+      } catch (error) {
+        fail(error)
+      }
+    },
+    async showCommit(name, commit) {
+      if (!commit) return
+      try {
+        const text = await artifactDiff(config.root, name, commit)
+        store.getState().push({
+          kind: 'diff',
+          title: `${name} @ ${commit.slice(0, 8)}`,
+          text: text || '(no change to this artifact)',
+          scroll: 0,
+        })
+      } catch (error) {
+        fail(error)
+      }
+    },
+    editFile: (file) => options.handOver(() => editor(file)).catch(fail),
+    async viewInEditor(name, text) {
+      const file = join(await mkdtemp(join(tmpdir(), 'macds-')), name)
+      await writeFile(file, text)
+      await options.handOver(() => editor(file)).catch(fail)
+    },
+    quit() {
+      if (!current) return options.exit()
+      store.getState().notify('cancelling the run before quitting…')
+      current.controller.abort()
+      void current.done.finally(() => options.exit())
+    },
+    running: () => current?.done,
+    refresh,
+  }
+}
+
+async function editor(file: string): Promise<void> {
+  const { openInEditor } = await import('../../core/editor.js')
+  await openInEditor(file)
+}

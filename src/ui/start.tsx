@@ -1,0 +1,117 @@
+import { render, type Instance } from 'ink'
+import type { ReadStream, WriteStream } from 'node:tty'
+import type { ProjectConfig } from '../core/config/load.js'
+import { ContractRegistry } from '../core/contracts/registry.js'
+import type { ProviderChoice } from '../core/providers/create.js'
+import type { Redactor } from '../core/secrets.js'
+import { App } from './App.js'
+import { SessionContext, StoreContext } from './context.js'
+import { createSession } from './session/session.js'
+import { loadProject } from './session/project.js'
+import { createBridge } from './store/bridge.js'
+import { contractRows } from './store/contracts.js'
+import { createSupervisorStore } from './store/store.js'
+import { enterAlternateScreen, leaveAlternateScreen } from './terminal.js'
+
+export interface SupervisorOptions {
+  config: ProjectConfig
+  choice: ProviderChoice
+  provider: string
+  redact: Redactor
+  stdin: ReadStream
+  stdout: WriteStream
+}
+
+/**
+ * Opens the supervisor full screen and resolves once the person quits. The alternate screen is
+ * entered first and left on every way out: quitting, a crash, SIGINT, SIGTERM, SIGHUP.
+ */
+export async function startSupervisor(options: SupervisorOptions): Promise<number> {
+  const { config, stdin, stdout } = options
+  const loaded = await loadProject(config, options.provider)
+  const store = createSupervisorStore({
+    project: loaded.project,
+    workflow: config.workflow,
+    agents: loaded.views,
+    thresholds: config.evaluation.thresholds,
+    size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
+  })
+  let refresh: (what: 'artifacts' | 'memory') => Promise<void> = async () => {}
+  const bridge = createBridge(store, loaded.facts, {
+    changed: (what) => void refresh(what),
+    redact: options.redact,
+  })
+  const contracts = await ContractRegistry.load(config.paths.contracts)
+  store.getState().set({ contracts: contractRows(contracts.entries()) })
+  const unsubscribe = contracts.subscribe(bridge.contract)
+  await contracts.watch()
+
+  let instance: Instance | undefined
+  let quit: (code: number) => void = () => {}
+  const ended = new Promise<number>((resolve) => (quit = resolve))
+  const mount = () => {
+    instance = render(
+      <StoreContext.Provider value={store}>
+        <SessionContext.Provider value={session}>
+          <App />
+        </SessionContext.Provider>
+      </StoreContext.Provider>,
+      { stdin, stdout, exitOnCtrlC: false, patchConsole: false },
+    )
+  }
+  const session = createSession({
+    config,
+    agents: loaded.agents,
+    choice: options.choice,
+    store,
+    bridge,
+    exit: () => quit(0),
+    async handOver(program) {
+      instance?.unmount()
+      leaveAlternateScreen(stdout)
+      try {
+        await program()
+      } finally {
+        enterAlternateScreen(stdout)
+        mount()
+      }
+    },
+  })
+  refresh = (what) => session.refresh(what)
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGTERM' ? 15 : 1)
+    session.cancelRun()
+    void (session.running() ?? Promise.resolve()).finally(() => quit(code))
+  }
+  const onCrash = (error: unknown) => {
+    leaveAlternateScreen(stdout)
+    process.stderr.write(
+      `macds: the supervisor crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
+    process.exit(1)
+  }
+  const restore = () => leaveAlternateScreen(stdout)
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  for (const signal of signals) process.on(signal, onSignal)
+  process.on('uncaughtException', onCrash)
+  process.on('unhandledRejection', onCrash)
+  process.on('exit', restore)
+
+  enterAlternateScreen(stdout)
+  try {
+    mount()
+    void Promise.all([session.refresh('artifacts'), session.refresh('memory')]).catch(() => {})
+    return await ended
+  } finally {
+    instance?.unmount()
+    await instance?.waitUntilExit().catch(() => {})
+    bridge.dispose()
+    unsubscribe()
+    await contracts.close()
+    leaveAlternateScreen(stdout)
+    for (const signal of signals) process.off(signal, onSignal)
+    process.off('uncaughtException', onCrash)
+    process.off('unhandledRejection', onCrash)
+    process.off('exit', restore)
+  }
+}
