@@ -102,17 +102,16 @@ function useKeys() {
   const session = useSession()
   useInput((input, key) => {
     const name = keyName(input, key)
-    if (name === undefined) return
     const s = store.getState()
     const overlay = s.overlays.at(-1)
-    const binding = resolveKey(name, activeScopes(overlay, s.focus))
+    const binding = name === undefined ? undefined : resolveKey(name, activeScopes(overlay, s.focus))
     if (binding) {
       if (s.notice) s.notify(undefined)
-      return runCommand(binding, name, store, session)
+      return runCommand(binding, name ?? '', store, session)
     }
-    if (overlay?.kind === 'reason' || overlay?.kind === 'requirement') {
-      if (!key.ctrl && !key.meta && input) type(store, input)
-    }
+    // Anything else typed into an input is text, pasted lines included.
+    if ((overlay?.kind === 'reason' || overlay?.kind === 'requirement') && input && !key.ctrl && !key.meta)
+      type(store, input.replace(/[\r\n]+/g, ' '))
   })
 }
 

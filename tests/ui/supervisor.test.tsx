@@ -172,7 +172,7 @@ describe('the supervisor', () => {
           name: 'REQUIREMENTS.md',
           owner: 'product',
           versions: 2,
-          last: { time: '2026-11-21T10:00:00Z', agent: 'product', subject: 'Requirements' },
+          last: { time: '2026-11-21T10:00:00Z', subject: 'Requirements' },
         },
       ],
       contracts: [

@@ -16,7 +16,7 @@ export function Artifacts() {
       {artifacts.map((a, i) => (
         <Text key={a.name} inverse={i === cursor}>
           {fit(
-            `${a.name.padEnd(22)}${a.owner.padEnd(11)}${String(a.versions).padStart(8)}  ${a.last ? `${a.last.time.slice(0, 16).replace('T', ' ')} ${a.last.agent}: ${a.last.subject}` : '—'}`,
+            `${a.name.padEnd(22)}${a.owner.padEnd(11)}${String(a.versions).padStart(8)}  ${a.last ? `${a.last.time.slice(0, 16).replace('T', ' ')} ${a.last.subject}` : '—'}`,
             width - 2,
           )}
         </Text>

@@ -21,7 +21,7 @@ export function StatusLine() {
   const where = `${project.repo}${project.branch ? ` @ ${project.branch}` : ''}`
   const what = run ? `${run.run_id} ${run.status} "${run.requirement}"` : 'no run yet: n starts one'
   const right = `${project.provider}/${project.model} · ${tokens(run?.tokens ?? 0)} tok $${(run?.cost_usd ?? 0).toFixed(2)} · ${elapsed} · mode ${mode}`
-  const room = Math.max(10, width - where.length - right.length - 8)
+  const room = Math.max(10, width - where.length - 9)
   return (
     <Box flexDirection="column">
       <Box>

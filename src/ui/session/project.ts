@@ -76,7 +76,7 @@ export async function artifactRows(
       name,
       owner: agents.find((a) => a.permissions.artifacts.includes(name))?.id ?? '—',
       versions: mine.length,
-      last: last ? { time: last.time, agent: last.agent ?? last.author, subject: last.subject } : undefined,
+      last: last ? { time: last.time, subject: last.subject } : undefined,
     }
   })
 }

@@ -88,6 +88,7 @@ export function createSession(options: SessionOptions): SupervisorSession {
     try {
       const record: RunListener = (event, state, line) => {
         holder.state = state
+        if (event.type === 'run.started') store.getState().notify(undefined)
         bridge.listener(event, state, line)
         modeListener(event, state, line)
       }

@@ -37,7 +37,10 @@ export function describeEvent(event: LoggedRunEvent): LogLine | undefined {
     case 'agent.failed':
       return line(`${event.stage}: ${event.message}`, event.agent, 'error')
     case 'effect.recorded':
-      return line(`${event.kind} ${event.name}: ${event.detail}`, event.agent)
+      return line(
+        event.kind === 'memory' ? event.detail : `${event.kind} ${event.name}: ${event.detail}`,
+        event.agent,
+      )
     case 'gate.requested':
       return line(`gate ${event.gate_id} waits: ${event.summary}`, event.agent, 'warn')
     case 'gate.answered':

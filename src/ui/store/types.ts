@@ -114,7 +114,7 @@ export interface ArtifactRow {
   name: string
   owner: string
   versions: number
-  last: { time: string; agent: string; subject: string } | undefined
+  last: { time: string; subject: string } | undefined
 }
 
 export interface ContractRow {
