@@ -90,6 +90,7 @@ export async function renderSupervisor(options: { columns?: number; rows?: numbe
         'answer',
         'modeChanged',
         'showArtifact',
+        'showDiffs',
         'showCommit',
         'editFile',
         'viewInEditor',

@@ -111,6 +111,30 @@ describe('the supervisor', () => {
     expect(frame).not.toContain('lines 1-')
   })
 
+  it('asks for the diffs of the artifacts a stage wrote before its gate', async () => {
+    ui = await renderSupervisor()
+    const [begin, asked] = gate('g-one', 'requirements', 'product')
+    ui.feed(
+      started,
+      begin as RunEvent,
+      {
+        type: 'effect.recorded',
+        stage: 'requirements',
+        agent: 'product',
+        kind: 'artifact',
+        name: 'REQUIREMENTS.md',
+        detail: '',
+        commit: 'c1',
+      },
+      asked as RunEvent,
+    )
+    await ui.waitFor('wrote REQUIREMENTS.md: d shows the diff')
+    await ui.press('d')
+    expect(ui.calls).toEqual([
+      ['showDiffs', 'g-one · requirements · product', [{ name: 'REQUIREMENTS.md', commit: 'c1' }]],
+    ])
+  })
+
   it('tells why a key does nothing', async () => {
     ui = await renderSupervisor()
     await ui.press('a')

@@ -57,8 +57,9 @@ export function runCommand(binding: Binding, key: string, store: SupervisorStore
     case 'show_diff': {
       const item = s.queue[s.cursor.approvals ?? 0]
       if (!item) return
-      const text = item.diff ?? item.detail
-      return s.push({ kind: 'diff', title: `${item.id} · ${item.stage} · ${item.agent}`, text, scroll: 0 })
+      const title = `${item.id} · ${item.stage} · ${item.agent}`
+      if (!item.diff && item.artifacts.length > 0) return void session.showDiffs(title, item.artifacts)
+      return s.push({ kind: 'diff', title, text: item.diff ?? item.detail, scroll: 0 })
     }
     case 'open_item_in_editor': {
       const item = s.queue[s.cursor.approvals ?? 0]

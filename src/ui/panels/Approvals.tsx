@@ -60,6 +60,11 @@ export function Approvals({ height }: { height: number }) {
           {fit(`why: ${why}`, width - 2)}
         </Text>
       ))}
+      {item.artifacts.length > 0 ? (
+        <Text color="cyan">
+          {fit(`wrote ${item.artifacts.map((a) => a.name).join(', ')}: d shows the diff`, width - 2)}
+        </Text>
+      ) : null}
       <DiffLines lines={body.slice(0, room)} width={width - 2} />
       {body.length > room ? <Text dimColor>… {body.length - room} more lines: d shows them all</Text> : null}
     </Box>

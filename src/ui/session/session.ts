@@ -159,6 +159,14 @@ export function createSession(options: SessionOptions): SupervisorSession {
         fail(error)
       }
     },
+    async showDiffs(title, changes) {
+      try {
+        const diffs = await Promise.all(changes.map((c) => artifactDiff(config.root, c.name, c.commit)))
+        store.getState().push({ kind: 'diff', title, text: diffs.join('\n'), scroll: 0 })
+      } catch (error) {
+        fail(error)
+      }
+    },
     editFile: (file) => options.handOver(() => editor(file)).catch(fail),
     async viewInEditor(name, text) {
       const file = join(await mkdtemp(join(tmpdir(), 'macds-')), name)

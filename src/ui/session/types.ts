@@ -13,6 +13,8 @@ export interface Session {
   modeChanged: (mode: ApprovalMode) => void
   /** Lists an artifact's commits in an overlay. */
   showArtifact: (name: string) => Promise<void>
+  /** Shows, in one diff overlay, what some commits made to some artifacts (a gate's artifact writes). */
+  showDiffs: (title: string, changes: readonly { name: string; commit: string }[]) => Promise<void>
   /** Shows the diff one commit made to an artifact. */
   showCommit: (name: string, commit: string | undefined) => Promise<void>
   /** Hands the terminal to $EDITOR on a file, and takes it back when the editor quits. */

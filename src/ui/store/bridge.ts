@@ -41,6 +41,7 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
   const durations = new Map<string, number>()
   const reopened = new Map<string, number>()
   const reasons = new Map<string, string[]>()
+  const written = new Map<string, { name: string; commit: string }[]>()
   const mask = hooks.redact ?? ((text: string) => text)
 
   const flush = () => {
@@ -96,7 +97,7 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
         status: agentStatus(state, agent.id),
         tokens: state.tokens[agent.id] ?? 0,
       })),
-      queue: queueOf(state, facts, reasons, current.queue, mask),
+      queue: queueOf(state, facts, reasons, written, current.queue, mask),
       violations:
         violations.length > 0
           ? [...violations.reverse(), ...current.violations].slice(0, VIOLATION_LIMIT)
@@ -108,8 +109,15 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
 
   const note = (event: LoggedRunEvent) => {
     if (event.type === 'run.started') {
-      for (const map of [started, durations, reopened, reasons]) map.clear()
-    } else if (event.type === 'stage.started') started.set(event.stage, Date.parse(event.ts))
+      for (const map of [started, durations, reopened, reasons, written]) map.clear()
+    } else if (event.type === 'stage.started') {
+      started.set(event.stage, Date.parse(event.ts))
+      written.delete(event.stage)
+    } else if (event.type === 'effect.recorded' && event.kind === 'artifact' && event.commit)
+      written.set(event.stage, [
+        ...(written.get(event.stage) ?? []),
+        { name: event.name, commit: event.commit },
+      ])
     else if (
       event.type === 'stage.passed' ||
       event.type === 'stage.failed' ||

@@ -17,6 +17,7 @@ export function queueOf(
   state: RunState,
   facts: QueueFacts,
   reasons: ReadonlyMap<string, string[]>,
+  written: ReadonlyMap<string, { name: string; commit: string }[]>,
   previous: readonly QueueItem[],
   mask: (text: string) => string = (text) => text,
 ): QueueItem[] {
@@ -37,6 +38,7 @@ export function queueOf(
       why,
       summary: mask(gate.summary),
       diff: maybe(state.changesets[gate.stage]?.diff, mask),
+      artifacts: written.get(gate.stage) ?? [],
       detail: mask(stringify(gate.output, { lineWidth: 0 })),
       answered: answered.get(gate.gate_id),
     })
@@ -55,6 +57,7 @@ export function queueOf(
       ],
       summary: mask(e.conflict.topic),
       diff: undefined,
+      artifacts: [],
       detail: mask(
         stringify({ positions: e.conflict.agents, evidence: e.conflict.evidence }, { lineWidth: 0 }),
       ),

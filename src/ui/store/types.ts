@@ -104,7 +104,9 @@ export interface QueueItem {
   summary: string
   /** The ChangeSet or artifact diff to approve, when there is one. */
   diff: string | undefined
-  /** The output itself, as YAML-ish JSON, for items without a diff. */
+  /** The artifacts the stage wrote before it stopped at the gate: d shows their diffs. */
+  artifacts: { name: string; commit: string }[]
+  /** The output itself, as YAML, for items without a diff. */
   detail: string
   /** Set once the person answered, until the run takes the answer. */
   answered?: 'approve' | 'reject'
