@@ -65,7 +65,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
     choice: options.choice,
     store,
     bridge,
-    exit: () => quit(0),
+    exit: (code) => quit(code),
     async handOver(program) {
       instance?.unmount()
       leaveAlternateScreen(stdout)

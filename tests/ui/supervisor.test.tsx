@@ -289,10 +289,13 @@ describe('the supervisor', () => {
   })
 
   it('shows the help overlay from the key table and closes it', async () => {
-    ui = await renderSupervisor({ rows: 50 })
+    ui = await renderSupervisor({ rows: 30, columns: 120 })
     await ui.press('?')
     const frame = await ui.waitFor('Keys (escape closes)')
+    // Every binding fits, in columns: the first and the last of the table.
+    expect(frame).toContain('show every key')
     expect(frame).toContain('cycle the approval mode')
+    expect(frame).toContain('close (a violation)')
     await ui.press('escape')
     await ui.waitFor('1 Approvals')
   })

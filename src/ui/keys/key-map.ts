@@ -16,6 +16,11 @@ const WHERE: Record<Scope, string> = {
   violation: 'a violation',
 }
 
+/** Where a scope's keys work, in words. */
+export function keyMapWhere(scope: Scope): string {
+  return WHERE[scope]
+}
+
 /** The key map as a Markdown table, as the README shows it; generated so that it never drifts from the keys. */
 export function keyMapMarkdown(table: readonly Binding[] = KEY_TABLE): string {
   const rows = table.map((b) => [

@@ -35,8 +35,8 @@ export interface SessionOptions {
   bridge: Bridge
   /** Hands the terminal to another program (the editor) and takes it back. */
   handOver: (program: () => Promise<void>) => Promise<void>
-  /** Ends the app; called once the run on screen has stopped. */
-  exit: () => void
+  /** Ends the app with an exit code; called once the run on screen has stopped. */
+  exit: (code: number) => void
 }
 
 /**
@@ -174,10 +174,11 @@ export function createSession(options: SessionOptions): SupervisorSession {
       await options.handOver(() => editor(file)).catch(fail)
     },
     quit() {
-      if (!current) return options.exit()
+      if (!current) return options.exit(0)
+      // Quitting in the middle of a run interrupts it: 130, as for Ctrl+C in `macds run`.
       store.getState().notify('cancelling the run before quitting…')
       current.controller.abort()
-      void current.done.finally(() => options.exit())
+      void current.done.finally(() => options.exit(130))
     },
     running: () => current?.done,
     refresh,
