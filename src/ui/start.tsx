@@ -66,6 +66,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
     store,
     bridge,
     exit: (code) => quit(code),
+    redact: options.redact,
     async handOver(program) {
       instance?.unmount()
       leaveAlternateScreen(stdout)

@@ -81,7 +81,11 @@ describe('agent runtime against an OpenAI-compatible server', () => {
       completion(JSON.stringify({ components: [{ name: 'db', kind: 'service' }] }), { usage }),
       completion(JSON.stringify(VALID), { usage }),
     )
-    const { outcome, types } = await run()
+    const { outcome, types, events } = await run()
+    // Each violation carries what it points at: the text that was not JSON, then the bad value.
+    const [first, second_] = events.filter((e) => e.type === 'agent.violations')
+    expect(first).toMatchObject({ values: ['I am not sure what you want.'] })
+    expect(second_).toMatchObject({ values: expect.arrayContaining(['[{"name":"db","kind":"service"}]']) })
     expect(outcome).toMatchObject({
       ok: true,
       attempts: 3,

@@ -33,6 +33,8 @@ export interface SessionOptions {
   choice: ProviderChoice
   store: SupervisorStore
   bridge: Bridge
+  /** Masks secrets in what the session shows or writes: diffs read from git, reasons typed on screen. */
+  redact: (text: string) => string
   /** Hands the terminal to another program (the editor) and takes it back. */
   handOver: (program: () => Promise<void>) => Promise<void>
   /** Ends the app with an exit code; called once the run on screen has stopped. */
@@ -53,7 +55,7 @@ export function createSession(options: SessionOptions): SupervisorSession {
   const answer = (id: string, decision: 'approve' | 'reject', reason?: string, by = 'supervisor') => {
     const state = current?.state()
     if (!state) return
-    const text = reason ? { reason } : {}
+    const text = reason ? { reason: options.redact(reason) } : {}
     writeAnswer(runPaths(config.root, state.run_id).answers, { id, decision, ...text, by }).catch(fail)
   }
 
@@ -152,7 +154,7 @@ export function createSession(options: SessionOptions): SupervisorSession {
         store.getState().push({
           kind: 'diff',
           title: `${name} @ ${commit.slice(0, 8)}`,
-          text: text || '(no change to this artifact)',
+          text: options.redact(text) || '(no change to this artifact)',
           scroll: 0,
         })
       } catch (error) {
@@ -162,7 +164,7 @@ export function createSession(options: SessionOptions): SupervisorSession {
     async showDiffs(title, changes) {
       try {
         const diffs = await Promise.all(changes.map((c) => artifactDiff(config.root, c.name, c.commit)))
-        store.getState().push({ kind: 'diff', title, text: diffs.join('\n'), scroll: 0 })
+        store.getState().push({ kind: 'diff', title, text: options.redact(diffs.join('\n')), scroll: 0 })
       } catch (error) {
         fail(error)
       }
@@ -175,6 +177,12 @@ export function createSession(options: SessionOptions): SupervisorSession {
     },
     quit() {
       if (!current) return options.exit(0)
+      const status = current.state()?.status
+      if (status === 'passed' || status === 'failed') {
+        // The run is over and only tidying up: wait for it.
+        void current.done.finally(() => options.exit(0))
+        return
+      }
       // Quitting in the middle of a run interrupts it: 130, as for Ctrl+C in `macds run`.
       store.getState().notify('cancelling the run before quitting…')
       current.controller.abort()

@@ -82,14 +82,14 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
     store.setState({
       run: {
         run_id: state.run_id,
-        requirement: state.requirement,
+        requirement: mask(state.requirement),
         status: state.status,
-        message: state.message,
+        message: mask(state.message),
         started_at: same?.started_at ?? (Date.parse(events[0]?.ts ?? '') || Date.now()),
         ended_at: ended(state) ? (same?.ended_at ?? last) : undefined,
         tokens: Object.values(state.tokens).reduce((a, b) => a + b, 0),
         cost_usd: state.cost_usd,
-        summary: ended(state) ? runSummary(state, reopened) : [],
+        summary: ended(state) ? runSummary(state, reopened).map(mask) : [],
       },
       stages: stageViews(store, state),
       agents: current.agents.map((agent) => ({
