@@ -3,6 +3,7 @@ import { approveCommand, rejectCommand } from './approve.js'
 import { artifactsDiff, artifactsLog } from './artifacts.js'
 import { agentsTry } from './agents-try.js'
 import type { Command } from './command.js'
+import { demoCommand } from './demo.js'
 import { contractsCheck } from './contracts-check.js'
 import { contractsEdit } from './contracts-edit.js'
 import { contractsTypes } from './contracts-types.js'
@@ -40,5 +41,6 @@ export const commands: readonly Command[] = [
   memoryAdd,
   memoryPrune,
   reportCommand,
+  demoCommand,
   doctorCommand,
 ]

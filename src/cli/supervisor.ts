@@ -8,15 +8,11 @@ import { projectRedactor, providerChoice, providerOptions } from './provider-opt
  * `macds` alone: the full-screen supervisor. It needs a terminal on both ends; piped or redirected,
  * it says so and exits 2. Ink and React are loaded only here.
  */
-export async function openSupervisor(context: CommandContext): Promise<number> {
-  const stdin = context.stdin as ReadStream
-  const stdout = context.stdout as WriteStream
-  if (!stdin.isTTY || !stdout.isTTY)
-    throw userError(
-      'NOT_A_TERMINAL',
-      'the supervisor needs an interactive terminal, and stdin or stdout is not one',
-      'Run `macds` in a terminal, or use `macds run "<requirement>"` for a headless run (`macds --help` lists every command).',
-    )
+export async function openSupervisor(context: CommandContext, start?: string): Promise<number> {
+  const { stdin, stdout } = requireTerminal(
+    context,
+    'Run `macds` in a terminal, or use `macds run "<requirement>"` for a headless run (`macds --help` lists every command).',
+  )
   const config = await loadConfig(context.cwd)
   const choice = providerChoice(context)
   // Made once here so that a missing script or key is reported before the screen opens.
@@ -30,7 +26,24 @@ export async function openSupervisor(context: CommandContext): Promise<number> {
     redact: projectRedactor(config),
     stdin,
     stdout,
+    start,
   })
+}
+
+/** The command's streams as terminals; a user error with `hint` when either is not one. */
+export function requireTerminal(
+  context: CommandContext,
+  hint: string,
+): { stdin: ReadStream; stdout: WriteStream } {
+  const stdin = context.stdin as ReadStream
+  const stdout = context.stdout as WriteStream
+  if (!stdin.isTTY || !stdout.isTTY)
+    throw userError(
+      'NOT_A_TERMINAL',
+      'the supervisor needs an interactive terminal, and stdin or stdout is not one',
+      hint,
+    )
+  return { stdin, stdout }
 }
 
 /** The command `macds` runs with no command word. */
@@ -40,5 +53,5 @@ export const supervisorCommand: Command = {
   summary: 'open the full-screen supervisor (needs a terminal)',
   positionals: { min: 0, max: 0 },
   options: providerOptions,
-  run: openSupervisor,
+  run: (context) => openSupervisor(context),
 }

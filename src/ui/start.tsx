@@ -20,6 +20,8 @@ export interface SupervisorOptions {
   redact: Redactor
   stdin: ReadStream
   stdout: WriteStream
+  /** A requirement to start a run with as soon as the screen is up (the demo). */
+  start?: string
 }
 
 /**
@@ -102,6 +104,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
   try {
     mount()
     void Promise.all([session.refresh('artifacts'), session.refresh('memory')]).catch(() => {})
+    if (options.start) session.startRun(options.start)
     return await ended
   } finally {
     instance?.unmount()
