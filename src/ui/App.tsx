@@ -21,7 +21,7 @@ import type { PanelId } from './store/types.js'
 import { useTicker } from './ticker.js'
 
 /** Frames of the running stages' animation per second. */
-const ANIMATION_MS = 125
+const ANIMATION_MS = 250
 
 /** The supervisor's main screen: status line, DAG, the panels, and the footer; overlays cover the middle. */
 export function App() {
@@ -44,7 +44,7 @@ export function App() {
       ) : (
         <Box flexDirection="column" height={middle} overflow="hidden">
           <Boundary name="workflow">
-            <Workflow />
+            <Workflow maxRows={Math.max(4, Math.floor(middle / 2))} />
           </Boundary>
           {roomy ? (
             <Box marginTop={1} flexDirection="column">
@@ -88,12 +88,20 @@ function Panel({ id, height }: { id: PanelId; height: number }) {
 }
 
 /** The DAG, animated only while a stage runs. */
-function Workflow() {
+function Workflow({ maxRows }: { maxRows: number }) {
   const stages = useSupervisor((s) => s.stages)
   const width = useSupervisor((s) => s.size.columns)
   const running = Object.values(stages).some((s) => s.status === 'running')
   const now = useTicker(running ? ANIMATION_MS : undefined)
-  return <Dag stages={Object.values(stages)} width={width} now={now} frame={Math.floor(now / ANIMATION_MS)} />
+  return (
+    <Dag
+      stages={Object.values(stages)}
+      width={width}
+      now={now}
+      frame={Math.floor(now / ANIMATION_MS)}
+      maxRows={maxRows}
+    />
+  )
 }
 
 /** One dispatcher for every key: the top overlay, else the focused panel, lists, then global keys. */

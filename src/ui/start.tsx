@@ -43,10 +43,6 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
     changed: (what) => void refresh(what),
     redact: options.redact,
   })
-  const contracts = await ContractRegistry.load(config.paths.contracts)
-  store.getState().set({ contracts: contractRows(contracts.entries()) })
-  const unsubscribe = contracts.subscribe(bridge.contract)
-  await contracts.watch()
 
   let instance: Instance | undefined
   let quit: (code: number) => void = () => {}
@@ -58,7 +54,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
           <App />
         </SessionContext.Provider>
       </StoreContext.Provider>,
-      { stdin, stdout, exitOnCtrlC: false, patchConsole: false },
+      // 60 frames a second: a key waits at most one short frame behind a burst of run events.
+      { stdin, stdout, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
     )
   }
   const session = createSession({
@@ -101,8 +98,15 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
   process.on('exit', restore)
 
   enterAlternateScreen(stdout)
+  let contracts: ContractRegistry | undefined
+  let unsubscribe = () => {}
   try {
     mount()
+    // Compiled once the screen is up: the first frame does not wait for the contracts.
+    contracts = await ContractRegistry.load(config.paths.contracts)
+    store.getState().set({ contracts: contractRows(contracts.entries()) })
+    unsubscribe = contracts.subscribe(bridge.contract)
+    await contracts.watch()
     void Promise.all([session.refresh('artifacts'), session.refresh('memory')]).catch(() => {})
     if (options.start) session.startRun(options.start)
     return await ended
@@ -111,7 +115,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
     await instance?.waitUntilExit().catch(() => {})
     bridge.dispose()
     unsubscribe()
-    await contracts.close()
+    await contracts?.close()
     leaveAlternateScreen(stdout)
     for (const signal of signals) process.off(signal, onSignal)
     process.off('uncaughtException', onCrash)

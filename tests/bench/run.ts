@@ -14,6 +14,7 @@ import { benchBoundedStores, benchRecall } from './memory-bench.js'
 import { benchReport } from './report-bench.js'
 import { benchImplementationPrompt, benchRepoMap } from './repo-map-bench.js'
 import { benchEventLog } from './event-log-bench.js'
+import { benchUi } from './ui-bench.js'
 import { chain, fanOut } from './graphs.js'
 import { type BenchRow, medianRunMs, table, throughput } from './measure.js'
 
@@ -57,6 +58,9 @@ const scratch = join(tmpdir(), `macds-bench-${process.pid}`)
     pass: validate < 300,
   })
 }
+
+// The supervisor in a real pseudo-terminal: its first frame, idle, and under a run of ~1,000 events/s.
+rows.push(...(await benchUi({ root, dir: join(scratch, 'ui') })))
 
 // The event log: appending (a flush every 1000 events) and replaying 1,000,000 events.
 {

@@ -11,15 +11,18 @@ export interface DagProps {
   now: number
   /** The animation frame, which turns the spinner of running stages. */
   frame: number
+  /** Rows the panel may take; a longer graph (or list) is cut with a line saying how much is left out. */
+  maxRows?: number
 }
 
 /**
  * The workflow as a graph of stages with their status, visits, durations and loops. Shown at the
  * top of the main screen so the run's progress is always in view; re-rendered on every frame tick.
  */
-export function Dag({ stages, width, now, frame }: DagProps) {
-  const rows = layoutDag({ stages, width, now, frame })
-  if (rows.length === 0) return <Text dimColor>no workflow yet</Text>
+export function Dag({ stages, width, now, frame, maxRows = Infinity }: DagProps) {
+  const all = layoutDag({ stages, width, now, frame })
+  if (all.length === 0) return <Text dimColor>no workflow yet</Text>
+  const rows = all.length > maxRows ? all.slice(0, Math.max(1, maxRows - 1)) : all
   return (
     <Box flexDirection="column">
       {rows.map((row, y) => (
@@ -33,6 +36,9 @@ export function Dag({ stages, width, now, frame }: DagProps) {
               ))}
         </Text>
       ))}
+      {rows.length < all.length ? (
+        <Text dimColor>… {all.length - rows.length} more rows of the workflow</Text>
+      ) : null}
     </Box>
   )
 }

@@ -70,14 +70,14 @@ export function createSession(options: SessionOptions): SupervisorSession {
     if (event.type === 'gate.requested') byMode(store.getState().mode, event.gate_id)
   }
 
-  const refresh = async (what: 'artifacts' | 'memory' | 'agents') => {
+  const refresh = throttled(async (what: 'artifacts' | 'memory' | 'agents') => {
     const state = current?.state()
     if (what === 'artifacts') {
       const ref = state?.status === 'running' ? state.workspace?.branch : undefined
       store.getState().set({ artifacts: await artifactRows(config, options.agents, ref) })
     } else if (what === 'memory') store.getState().set({ memory: await memoryView(config) })
     else store.getState().set({ agents: await agentViews(config, options.agents) })
-  }
+  })
 
   const run = async (
     requirement: string,
@@ -196,4 +196,32 @@ export function createSession(options: SessionOptions): SupervisorSession {
 async function editor(file: string): Promise<void> {
   const { openInEditor } = await import('../../core/editor.js')
   await openInEditor(file)
+}
+
+/** How often a panel is read again from git or disk while a run keeps changing it. */
+const REFRESH_MS = 1000
+
+/**
+ * One reload of each kind at a time, at most once a second: a busy run changes the artifacts many
+ * times a second, and every reload runs git. A request during a reload is kept and done after it.
+ */
+function throttled<K extends string>(load: (what: K) => Promise<void>): (what: K) => Promise<void> {
+  const state = new Map<K, { running: Promise<void>; again: boolean }>()
+  const run = (what: K): Promise<void> => {
+    const current = state.get(what)
+    if (current) {
+      current.again = true
+      return current.running
+    }
+    const running = load(what)
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, REFRESH_MS).unref()))
+      .finally(() => {
+        const again = state.get(what)?.again
+        state.delete(what)
+        if (again) void run(what).catch(() => {})
+      })
+    state.set(what, { running, again: false })
+    return running
+  }
+  return run
 }

@@ -9,7 +9,7 @@ import type { AgentStatus, LogLine, ViolationView } from './types.js'
 import { runSummary } from './summary.js'
 
 /** How often buffered events reach the store: about the rate a terminal can show. */
-export const FRAME_MS = 50
+export const FRAME_MS = 100
 
 export interface BridgeHooks {
   /** An effect changed the artifacts or the memory: the session reloads that panel. */
