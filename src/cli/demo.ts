@@ -45,13 +45,7 @@ async function runHeadless(
   const { startRun } = await import('../core/run/driver.js')
   const { newRunId } = await import('../core/run/ids.js')
   const setup = await setUpRun(root, {}, {})
-  const options = {
-    provider: setup.provider,
-    script: setup.script,
-    approve: 'auto' as const,
-    merge: true,
-    keep: true,
-  }
+  const options = setup.options('auto')
   const runId = newRunId()
   return driveFromCli({ ...context, cwd: root }, setup, runId, (deps) =>
     startRun(requirement, options, deps, runId),

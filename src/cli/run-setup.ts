@@ -10,7 +10,7 @@ import {
   recordRunScores,
   type ScoreBook,
 } from '../core/evaluation/index.js'
-import type { Autonomy } from '../core/run/events.js'
+import type { Autonomy, RunOptions } from '../core/run/events.js'
 import { ContractRegistry } from '../core/contracts/registry.js'
 import { userError } from '../core/errors.js'
 import { createProvider, type ProviderChoice } from '../core/providers/create.js'
@@ -28,6 +28,8 @@ export interface Setup {
   provider: string
   script: string | undefined
   redact: Redactor
+  /** The run's options with the provider and script in use; merge and keep default to true. */
+  options: (approve: RunOptions['approve'], flags?: { merge?: boolean; keep?: boolean }) => RunOptions
   deps: (runId: string, listeners: RunListener[], signal: AbortSignal, wait: boolean) => Promise<RunDeps>
   /** Scores the agents' work in a run that ended, so that their autonomy follows what they did. */
   score: (runId: string) => Promise<void>
@@ -75,6 +77,13 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
     provider: provider.name,
     script,
     redact,
+    options: (approve, flags = {}) => ({
+      provider: provider.name,
+      script,
+      approve,
+      merge: flags.merge ?? true,
+      keep: flags.keep ?? true,
+    }),
     async deps(runId, listeners, signal, wait) {
       await stateDir(config.root, 'runs')
       const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)

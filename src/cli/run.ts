@@ -42,13 +42,10 @@ export const runCommand: Command = {
     // Loaded when a run starts: the workspace brings git and the pipeline with it.
     const { setUpRun } = await import('./run-setup.js')
     const setup = await setUpRun(context.cwd, providerChoice(context), { target })
-    const options: RunOptions = {
-      provider: setup.provider,
-      script: setup.script,
-      approve,
+    const options = setup.options(approve, {
       merge: context.options['no-merge'] !== true,
       keep: context.options['no-keep'] !== true,
-    }
+    })
     const runId = newRunId()
     return driveFromCli(context, setup, runId, (deps) => startRun(requirement, options, deps, runId))
   },

@@ -38,9 +38,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
     thresholds: config.evaluation.thresholds,
     size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
   })
-  let refresh: (what: 'artifacts' | 'memory') => Promise<void> = async () => {}
   const bridge = createBridge(store, loaded.facts, {
-    changed: (what) => void refresh(what),
+    // Effects arrive only once a run has started, after the session below exists.
+    changed: (what) => void session.refresh(what),
     redact: options.redact,
   })
 
@@ -77,7 +77,6 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
       }
     },
   })
-  refresh = (what) => session.refresh(what)
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGTERM' ? 15 : 1)
     session.cancelRun()

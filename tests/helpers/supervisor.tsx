@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library'
-import type { LoggedRunEvent } from '../../src/core/run/context.js'
+import type { LoggedRunEvent, RunListener } from '../../src/core/run/context.js'
 import type { RunEvent } from '../../src/core/run/events.js'
 import { applyEvent, initialState, type RunState } from '../../src/core/run/state.js'
 import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
@@ -109,8 +109,7 @@ export async function renderSupervisor(options: { columns?: number; rows?: numbe
   // The fake terminal of ink-testing-library has no rows; the store's size stands for the terminal.
   await tick()
   store.getState().set({ size: { columns: options.columns ?? 100, rows: options.rows ?? 30 } })
-  let state: RunState | undefined
-  let seq = 0
+  const send = eventSender(bridge.listener)
   return {
     store,
     calls,
@@ -120,18 +119,7 @@ export async function renderSupervisor(options: { columns?: number; rows?: numbe
     contract: bridge.contract,
     /** Sends events through the bridge (folded into a run state like a run does) and flushes. */
     feed(...events: RunEvent[]) {
-      for (const event of events) {
-        if (event.type === 'run.started') state = initialState(event)
-        else if (state) applyEvent(state, event)
-        if (!state) throw new Error('feed run.started first')
-        const logged = {
-          ...event,
-          v: 1,
-          seq: ++seq,
-          ts: new Date(Date.UTC(2026, 10, 21, 10, 0, seq)).toISOString(),
-        } as LoggedRunEvent
-        bridge.listener(logged, state, '')
-      }
+      for (const event of events) send(event)
       bridge.flush()
     },
     async press(...keys: string[]) {
@@ -156,6 +144,23 @@ export async function renderSupervisor(options: { columns?: number; rows?: numbe
       }
       return ui.lastFrame() ?? ''
     },
+  }
+}
+
+/**
+ * Sends events to a run listener as a run would: folded into the run's state, numbered, and stamped a
+ * second apart from 2026-11-21T10:00:00Z. The first event must be run.started.
+ */
+export function eventSender(listener: RunListener): (event: RunEvent) => void {
+  let state: RunState | undefined
+  let seq = 0
+  return (event) => {
+    if (event.type === 'run.started') state = initialState(event)
+    else if (state) applyEvent(state, event)
+    if (!state) throw new Error('send run.started first')
+    seq++
+    const ts = new Date(Date.UTC(2026, 10, 21, 10, 0, seq)).toISOString()
+    listener({ ...event, v: 1, seq, ts } as LoggedRunEvent, state, '')
   }
 }
 

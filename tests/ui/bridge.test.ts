@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { LoggedRunEvent } from '../../src/core/run/context.js'
 import type { RunEvent } from '../../src/core/run/events.js'
-import { applyEvent, initialState, type RunState } from '../../src/core/run/state.js'
 import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
 import { createBridge, FRAME_MS } from '../../src/ui/store/bridge.js'
 import { createSupervisorStore } from '../../src/ui/store/store.js'
-import { FACTS } from '../helpers/supervisor.js'
+import { eventSender, FACTS } from '../helpers/supervisor.js'
 
 afterEach(() => vi.useRealTimers())
 
@@ -20,17 +18,7 @@ function setUp() {
   const bridge = createBridge(store, FACTS, { changed: (what) => changed.push(what) })
   let updates = 0
   store.subscribe(() => updates++)
-  let state: RunState | undefined
-  let seq = 0
-  const send = (event: RunEvent) => {
-    if (event.type === 'run.started') state = initialState(event)
-    else applyEvent(state as RunState, event)
-    bridge.listener(
-      { ...event, v: 1, seq: ++seq, ts: new Date().toISOString() } as LoggedRunEvent,
-      state as RunState,
-      '',
-    )
-  }
+  const send = eventSender(bridge.listener)
   return { store, bridge, send, changed, updates: () => updates }
 }
 

@@ -95,14 +95,12 @@ export function createSession(options: SessionOptions): SupervisorSession {
         modeListener(event, state, line)
       }
       const deps = await setup.deps(runId, [record], controller.signal, true)
-      const options_ = {
-        provider: setup.provider,
-        script: setup.script,
-        approve: 'ask' as const,
-        merge: true,
-        keep: true,
-      }
-      const { state } = await startRun(requirement, options_, { ...deps, pollMs: ANSWER_POLL_MS }, runId)
+      const { state } = await startRun(
+        requirement,
+        setup.options('ask'),
+        { ...deps, pollMs: ANSWER_POLL_MS },
+        runId,
+      )
       if (state.status === 'passed' || state.status === 'failed') await setup.score(runId)
     } finally {
       await setup.close()

@@ -69,15 +69,12 @@ export function queueOf(
 
 function who(state: RunState, facts: QueueFacts, agent: string) {
   const known = facts.agents[agent]
-  const autonomy = state.autonomy[agent]?.value ?? 0
-  const budget = known?.tokens_per_run ?? 0
-  const base = {
+  return {
     agent,
     authority: known?.authority ?? 0,
-    autonomy,
-    budget_left: Math.max(0, budget - (state.tokens[agent] ?? 0)),
+    autonomy: state.autonomy[agent]?.value ?? 0,
+    budget_left: Math.max(0, (known?.tokens_per_run ?? 0) - (state.tokens[agent] ?? 0)),
   }
-  return base
 }
 
 function maybe(text: string | undefined, mask: (text: string) => string): string | undefined {
