@@ -117,9 +117,14 @@ function useKeys() {
       if (s.notice) s.notify(undefined)
       return runCommand(binding, name ?? '', store, session)
     }
-    // Anything else typed into an input is text, pasted lines included.
-    if ((overlay?.kind === 'reason' || overlay?.kind === 'requirement') && input && !key.ctrl && !key.meta)
-      type(store, input.replace(/[\r\n]+/g, ' '))
+    // Anything else typed into an input is text, pasted lines included. Text that ends with a line
+    // break (a paste, or a key and enter read together) is sent, as a shell would.
+    if ((overlay?.kind === 'reason' || overlay?.kind === 'requirement') && input && !key.ctrl && !key.meta) {
+      const text = input.replace(/[\r\n]+$/, '')
+      type(store, text.replace(/[\r\n]+/g, ' '))
+      const enter = resolveKey('enter', ['input'])
+      if (text !== input && enter) runCommand(enter, 'enter', store, session)
+    }
   })
 }
 

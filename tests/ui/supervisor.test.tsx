@@ -58,6 +58,16 @@ describe('the supervisor', () => {
     expect(ui.frame()).not.toContain('Requirement for a new run')
   })
 
+  it('sends typed text that arrives together with its enter, as a paste or a fast typist does', async () => {
+    ui = await renderSupervisor()
+    await ui.press('n')
+    await ui.waitFor('Requirement for a new run')
+    await ui.type('Add a')
+    await ui.press(' farewell\nfunction\r')
+    await ui.waitFor((frame) => !frame.includes('Requirement for a new run'))
+    expect(ui.calls).toEqual([['startRun', 'Add a farewell function']])
+  })
+
   it('shows the queue one item at a time, approves with a key and rejects with a reason typed inline', async () => {
     ui = await renderSupervisor()
     ui.feed(started, ...gate('g-one', 'requirements', 'product'), ...gate('g-two', 'infra', 'infra'))
