@@ -17,7 +17,7 @@ import { Memory } from './panels/Memory.js'
 import { StatusLine } from './panels/StatusLine.js'
 import { Tabs, TITLES } from './panels/Tabs.js'
 import { Violations } from './panels/Violations.js'
-import type { PanelId } from './store/types.js'
+import type { Overlay as OverlayState, PanelId } from './store/types.js'
 import { useTicker } from './ticker.js'
 
 /** Frames of the running stages' animation per second. */
@@ -109,24 +109,43 @@ function useKeys() {
   const store = useStoreApi()
   const session = useSession()
   useInput((input, key) => {
+    const typing = () => isInput(store.getState().overlays.at(-1))
     const name = keyName(input, key)
+    if (name !== undefined) return press(name, key.ctrl || key.meta ? '' : input)
+    if (key.ctrl || key.meta) return
+    // Keys read together (typed while the app was busy) are taken one at a time until an input opens.
+    let i = 0
+    if (/^[\x20-\x7e\r\t]+$/.test(input))
+      for (; i < input.length && !typing(); i++) {
+        const char = input[i] ?? ''
+        press(CHARACTER_KEYS[char] ?? char, char)
+      }
+    // The rest is text for the input, pasted lines included. Text that ends with a line break (a paste,
+    // or a key and enter read together) is sent, as a shell would.
+    const text = input.slice(i)
+    if (!text || !typing()) return
+    const line = text.replace(/[\r\n]+$/, '')
+    type(store, line.replace(/[\r\n]+/g, ' '))
+    if (line !== text) press('enter', '')
+  })
+
+  /** Runs the key's binding; in an input, a key without one types its text. */
+  function press(name: string, text: string) {
     const s = store.getState()
     const overlay = s.overlays.at(-1)
-    const binding = name === undefined ? undefined : resolveKey(name, activeScopes(overlay, s.focus))
+    const binding = resolveKey(name, activeScopes(overlay, s.focus))
     if (binding) {
       if (s.notice) s.notify(undefined)
-      return runCommand(binding, name ?? '', store, session)
-    }
-    // Anything else typed into an input is text, pasted lines included. Text that ends with a line
-    // break (a paste, or a key and enter read together) is sent, as a shell would.
-    if ((overlay?.kind === 'reason' || overlay?.kind === 'requirement') && input && !key.ctrl && !key.meta) {
-      const text = input.replace(/[\r\n]+$/, '')
-      type(store, text.replace(/[\r\n]+/g, ' '))
-      const enter = resolveKey('enter', ['input'])
-      if (text !== input && enter) runCommand(enter, 'enter', store, session)
-    }
-  })
+      runCommand(binding, name, store, session)
+    } else if (isInput(overlay) && text) type(store, text)
+  }
 }
+
+/** The key names of the characters that are not their own name. */
+const CHARACTER_KEYS: Record<string, string> = { '\r': 'enter', '\t': 'tab', ' ': 'space' }
+
+const isInput = (overlay: OverlayState | undefined) =>
+  overlay?.kind === 'reason' || overlay?.kind === 'requirement'
 
 /** Keeps the store's size in step with the terminal's. */
 function useTerminalSize() {

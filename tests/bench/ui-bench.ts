@@ -501,8 +501,7 @@ async function supervisedRun(mods: Modules, cli: string, dir: string) {
   await sleep(SETTLE_MS)
   screen.press('n')
   await screen.until(() => screen.draft() === '', 5000, 'the requirement prompt')
-  // A key at a time, each once the last is on screen: the prompt drops characters that reach it in one
-  // read (a paste, or keys typed while the app is busy).
+  // A key at a time, each once the last is on screen, as a person types.
   for (let i = 1; i <= REQUIREMENT.length; i++) {
     const typed = REQUIREMENT.slice(0, i)
     screen.press(REQUIREMENT[i - 1] ?? '')

@@ -68,6 +68,14 @@ describe('the supervisor', () => {
     expect(ui.calls).toEqual([['startRun', 'Add a farewell function']])
   })
 
+  it('takes keys read together one at a time, and the rest as text once an input opens', async () => {
+    ui = await renderSupervisor()
+    await ui.press('3nShip it\r')
+    await ui.waitFor(() => ui.calls.length > 0)
+    expect(ui.calls).toEqual([['startRun', 'Ship it']])
+    expect(ui.store.getState().focus).toBe('agents')
+  })
+
   it('shows the queue one item at a time, approves with a key and rejects with a reason typed inline', async () => {
     ui = await renderSupervisor()
     ui.feed(started, ...gate('g-one', 'requirements', 'product'), ...gate('g-two', 'infra', 'infra'))
