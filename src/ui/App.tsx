@@ -17,11 +17,8 @@ import { Memory } from './panels/Memory.js'
 import { StatusLine } from './panels/StatusLine.js'
 import { Tabs, TITLES } from './panels/Tabs.js'
 import { Violations } from './panels/Violations.js'
+import { FRAME_MS } from './store/bridge.js'
 import type { Overlay as OverlayState, PanelId } from './store/types.js'
-import { useTicker } from './ticker.js'
-
-/** Frames of the running stages' animation per second. */
-const ANIMATION_MS = 250
 
 /** The supervisor's main screen: status line, DAG, the panels, and the footer; overlays cover the middle. */
 export function App() {
@@ -87,18 +84,17 @@ function Panel({ id, height }: { id: PanelId; height: number }) {
   }
 }
 
-/** The DAG, animated only while a stage runs. */
+/** The DAG, its spinner turned by the bridge's clock (which moves only while a run goes on). */
 function Workflow({ maxRows }: { maxRows: number }) {
   const stages = useSupervisor((s) => s.stages)
   const width = useSupervisor((s) => s.size.columns)
-  const running = Object.values(stages).some((s) => s.status === 'running')
-  const now = useTicker(running ? ANIMATION_MS : undefined)
+  const clock = useSupervisor((s) => s.clock)
   return (
     <Dag
       stages={Object.values(stages)}
       width={width}
-      now={now}
-      frame={Math.floor(now / ANIMATION_MS)}
+      now={clock}
+      frame={Math.floor(clock / FRAME_MS)}
       maxRows={maxRows}
     />
   )

@@ -114,7 +114,10 @@ export async function renderSupervisor(options: { columns?: number; rows?: numbe
     store,
     calls,
     frame: () => ui.lastFrame() ?? '',
-    unmount: () => ui.unmount(),
+    unmount: () => {
+      bridge.dispose()
+      ui.unmount()
+    },
     /** What the contract registry tells the bridge when a file changes. */
     contract: bridge.contract,
     /** Sends events through the bridge (folded into a run state like a run does) and flushes. */

@@ -54,6 +54,32 @@ describe('the bridge from run events to the store', () => {
     expect(ui.store.getState().log.at(-1)?.text).toBe('requirements #1 started')
   })
 
+  it('moves the clock each frame while a stage runs, each second while the run waits, and not after it ends', () => {
+    vi.useFakeTimers()
+    const ui = setUp()
+    const clock = () => ui.store.getState().clock
+    ui.send(started)
+    // Nothing runs yet: the clock moves once a second, for the elapsed time.
+    let before = clock()
+    vi.advanceTimersByTime(FRAME_MS)
+    expect(clock()).toBe(before)
+    vi.advanceTimersByTime(1000 - FRAME_MS)
+    expect(clock()).toBe(before + 1000)
+    // A stage runs: every frame, even without events, so that its spinner turns.
+    ui.send({ type: 'stage.started', stage: 'requirements', agent: 'product', visit: 1 })
+    vi.advanceTimersByTime(FRAME_MS)
+    before = clock()
+    const updates = ui.updates()
+    vi.advanceTimersByTime(3 * FRAME_MS)
+    expect(clock()).toBe(before + 3 * FRAME_MS)
+    expect(ui.updates()).toBe(updates + 3)
+    ui.send({ type: 'run.cancelled', message: 'stopped' })
+    const last = ui.updates()
+    vi.advanceTimersByTime(5000)
+    expect(ui.updates()).toBe(last)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   it('times stages, counts loops taken by failure routing, and sums up a finished run', () => {
     const ui = setUp()
     ui.send(started)

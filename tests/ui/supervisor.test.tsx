@@ -69,11 +69,12 @@ describe('the supervisor', () => {
   })
 
   it('takes keys read together one at a time, and the rest as text once an input opens', async () => {
-    ui = await renderSupervisor()
-    await ui.press('3nShip it\r')
-    await ui.waitFor(() => ui.calls.length > 0)
-    expect(ui.calls).toEqual([['startRun', 'Ship it']])
-    expect(ui.store.getState().focus).toBe('agents')
+    const view = await renderSupervisor()
+    ui = view
+    await view.press('3nShip it\r')
+    await view.waitFor(() => view.calls.length > 0)
+    expect(view.calls).toEqual([['startRun', 'Ship it']])
+    expect(view.store.getState().focus).toBe('agents')
   })
 
   it('shows the queue one item at a time, approves with a key and rejects with a reason typed inline', async () => {

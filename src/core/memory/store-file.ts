@@ -1,4 +1,6 @@
+import { appendFileSync, mkdirSync } from 'node:fs'
 import { open, readFile, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { MemoryEntry, MemoryScope } from './types.js'
 
 /**
@@ -49,13 +51,20 @@ export function entryLine(entry: MemoryEntry): string {
   return `${JSON.stringify(entry)}\n`
 }
 
-/** Appends lines in one write; `endLine` first ends a torn last line so the new ones stay whole. */
-export async function appendLines(file: string, text: string, endLine: boolean): Promise<void> {
-  const handle = await open(file, 'a')
+/**
+ * Appends lines in one write, creating the file's directory if needed; `endLine` first ends a torn
+ * last line so the new ones stay whole. The write is synchronous: a run appends a few lines per stage,
+ * and one blocking append of a few kilobytes costs a fraction of the four trips through the thread
+ * pool (mkdir, open, write, close) that the asynchronous calls take.
+ */
+export function appendLines(file: string, text: string, endLine: boolean): void {
+  const data = endLine ? `\n${text}` : text
   try {
-    await handle.writeFile(endLine ? `\n${text}` : text)
-  } finally {
-    await handle.close()
+    appendFileSync(file, data)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    mkdirSync(dirname(file), { recursive: true })
+    appendFileSync(file, data)
   }
 }
 

@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { weigh } from './decay.js'
 import { MemoryIndex } from './memory-index.js'
 import { retrievalBudget } from './policy.js'
@@ -166,8 +165,7 @@ export class MemoryStore {
     for (const scope of MEMORY_SCOPES) {
       const lines = entries.filter((e) => e.scope === scope)
       if (lines.length === 0) continue
-      await mkdir(dirname(this.file(scope)), { recursive: true })
-      await appendLines(this.file(scope), lines.map(entryLine).join(''), this.endsClean.get(scope) === false)
+      appendLines(this.file(scope), lines.map(entryLine).join(''), this.endsClean.get(scope) === false)
       this.endsClean.set(scope, true)
     }
     for (const entry of entries) this.index.put(entry)

@@ -2,7 +2,6 @@ import { Box, Text } from 'ink'
 import { useShallow } from 'zustand/react/shallow'
 import { useSupervisor } from '../context.js'
 import { duration, fit, tokens } from '../format.js'
-import { useTicker } from '../ticker.js'
 
 /** Repository, branch, run, provider and model, tokens and cost, elapsed time, approval mode, and what waits. */
 export function StatusLine() {
@@ -16,7 +15,7 @@ export function StatusLine() {
       escalations: s.queue.filter((i) => i.kind === 'escalation' && !i.answered).length,
     })),
   )
-  const now = useTicker(run?.status === 'running' ? 1000 : undefined)
+  const now = useSupervisor((s) => s.clock)
   const elapsed = run ? duration((run.ended_at ?? now) - run.started_at) : '—'
   const where = `${project.repo}${project.branch ? ` @ ${project.branch}` : ''}`
   const what = run ? `${run.run_id} ${run.status} "${run.requirement}"` : 'no run yet: n starts one'

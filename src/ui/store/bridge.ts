@@ -8,8 +8,13 @@ import { contractRow } from './contracts.js'
 import type { AgentStatus, LogLine, ViolationView } from './types.js'
 import { runSummary } from './summary.js'
 
-/** How often buffered events reach the store: about the rate a terminal can show. */
-export const FRAME_MS = 100
+/**
+ * How often buffered events reach the store while a stage runs, and the spinner turns: five frames a
+ * second, which keeps a busy run cheap to watch. Keys are drawn at once, whatever the frame rate.
+ */
+export const FRAME_MS = 200
+/** How often the clock moves while a run waits (at a gate, on an escalation): the elapsed seconds. */
+const WAITING_FRAME_MS = 1000
 
 export interface BridgeHooks {
   /** An effect changed the artifacts or the memory: the session reloads that panel. */
@@ -31,11 +36,14 @@ export interface Bridge {
 /**
  * The one place run events become store updates. Events are buffered and applied once per frame,
  * so a burst of a thousand events costs one render; the state they were folded into is read then.
+ * While a run goes on, the bridge is also the screen's one clock: each frame moves `clock`, so the
+ * spinner and the elapsed time change with the events, in the same render.
  */
 export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: BridgeHooks = {}): Bridge {
   let pending: LoggedRunEvent[] = []
   let latest: RunState | undefined
   let timer: NodeJS.Timeout | undefined
+  let due = 0
   let violationKey = 0
   const started = new Map<string, number>()
   const durations = new Map<string, number>()
@@ -44,10 +52,21 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
   const written = new Map<string, { name: string; commit: string }[]>()
   const mask = hooks.redact ?? ((text: string) => text)
 
+  /** Flushes in `ms`, unless a flush is due sooner. */
+  const arm = (ms: number) => {
+    const at = Date.now() + ms
+    if (timer && due <= at) return
+    if (timer) clearTimeout(timer)
+    due = at
+    timer = setTimeout(flush, ms)
+  }
+
   const flush = () => {
     if (timer) clearTimeout(timer)
     timer = undefined
-    if (!latest || pending.length === 0) return
+    if (!latest) return
+    if (!ended(latest)) arm(Object.values(latest.stages).some(isRunning) ? FRAME_MS : WAITING_FRAME_MS)
+    if (pending.length === 0) return store.setState({ clock: Date.now() })
     const events = pending
     pending = []
     const state = latest
@@ -80,6 +99,7 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
     const same = current.run?.run_id === state.run_id ? current.run : undefined
     const last = Date.parse(events.at(-1)?.ts ?? '') || Date.now()
     store.setState({
+      clock: Date.now(),
       run: {
         run_id: state.run_id,
         requirement: mask(state.requirement),
@@ -158,7 +178,7 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
       // A run's first and last events are shown at once; the rest wait for the frame.
       if (event.type === 'run.started' || event.type === 'run.finished' || event.type === 'run.cancelled')
         flush()
-      else timer ??= setTimeout(flush, FRAME_MS)
+      else arm(FRAME_MS)
     },
     contract(event) {
       const rows = store.getState().contracts
@@ -176,6 +196,8 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
     },
   }
 }
+
+const isRunning = (stage: { status: string } | undefined) => stage?.status === 'running'
 
 function ended(state: RunState): boolean {
   return state.status === 'passed' || state.status === 'failed' || state.status === 'cancelled'

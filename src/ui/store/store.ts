@@ -48,6 +48,8 @@ export interface SupervisorState {
   notice: string | undefined
   /** The size of the terminal. */
   size: { columns: number; rows: number }
+  /** The time of the last frame: spinners turn and elapsed times count with it. */
+  clock: number
 }
 
 /** The store's writers. Each one is a plain state transition, so tests drive them directly. */
@@ -88,6 +90,7 @@ export function createSupervisorStore(initial: InitialState): SupervisorStore {
     overlays: [],
     notice: undefined,
     size: { columns: 80, rows: 24 },
+    clock: Date.now(),
     ...initial,
     set: (patch) => set(patch),
     focusPanel: (focus) => set({ focus }),
