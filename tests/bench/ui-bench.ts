@@ -21,11 +21,11 @@ const ROWS = 40
 const LAUNCHES = 7
 /** Time left after the first frame (or the run's start) before CPU is sampled, and the sample. */
 const SETTLE_MS = 1000
-const CPU_WINDOW_MS = 3000
+const CPU_WINDOW_MS = 5000
 /** The run under load (see loopFiles): pairs of stages, visits of each pair, the delay of each answer. */
-const PAIRS = 8
+const PAIRS = 10
 const FAILS = 99
-const DELAY_MS = 5
+const DELAY_MS = 6
 /** Tab presses timed during the run, and while idle. */
 const KEYS_UNDER_LOAD = 40
 const KEYS_IDLE = 20

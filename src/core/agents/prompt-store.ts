@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChatMessage, TokenUsage } from '../providers/types.js'
 import type { Redactor } from '../secrets.js'
@@ -33,7 +33,9 @@ export function createPromptStore(dir: string, redact: Redactor): PromptStore {
       const task = record.task === undefined ? '' : `-${record.task}`
       const file = join(dir, `${record.stage}${task}${visit}-${record.agent}-${record.attempt}.json`)
       const text = redact(JSON.stringify(record, null, 2))
-      await writeFile(file, `${text}\n`, { mode: 0o600 })
+      // Written at once, like the memory's appends: a file of a few kilobytes costs a fraction of the
+      // three trips through the thread pool (open, write, close) that an asynchronous write takes.
+      writeFileSync(file, `${text}\n`, { mode: 0o600 })
       return file
     },
   }

@@ -9,10 +9,10 @@ import type { AgentStatus, LogLine, ViolationView } from './types.js'
 import { runSummary } from './summary.js'
 
 /**
- * How often buffered events reach the store while a stage runs, and the spinner turns: five frames a
+ * How often buffered events reach the store while a stage runs, and the spinner turns: four frames a
  * second, which keeps a busy run cheap to watch. Keys are drawn at once, whatever the frame rate.
  */
-export const FRAME_MS = 200
+export const FRAME_MS = 250
 /** How often the clock moves while a run waits (at a gate, on an escalation): the elapsed seconds. */
 const WAITING_FRAME_MS = 1000
 
