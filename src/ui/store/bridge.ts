@@ -65,7 +65,8 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
     if (timer) clearTimeout(timer)
     timer = undefined
     if (!latest) return
-    if (!ended(latest)) arm(Object.values(latest.stages).some(isRunning) ? FRAME_MS : WAITING_FRAME_MS)
+    if (latest.status === 'running')
+      arm(Object.values(latest.stages).some(isRunning) ? FRAME_MS : WAITING_FRAME_MS)
     if (pending.length === 0) return store.setState({ clock: Date.now() })
     const events = pending
     pending = []
