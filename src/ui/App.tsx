@@ -2,7 +2,7 @@ import { Box, useInput, useStdout } from 'ink'
 import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useSession, useStoreApi, useSupervisor } from './context.js'
-import { runCommand, type } from './keys/commands.js'
+import { isInput, runCommand, type } from './keys/commands.js'
 import { activeScopes, keyName, resolveKey } from './keys/match.js'
 import { Overlay } from './overlays/Overlay.js'
 import { Agents } from './panels/Agents.js'
@@ -18,7 +18,7 @@ import { StatusLine } from './panels/StatusLine.js'
 import { Tabs, TITLES } from './panels/Tabs.js'
 import { Violations } from './panels/Violations.js'
 import { FRAME_MS } from './store/bridge.js'
-import type { Overlay as OverlayState, PanelId } from './store/types.js'
+import type { PanelId } from './store/types.js'
 
 /** The supervisor's main screen: status line, DAG, the panels, and the footer; overlays cover the middle. */
 export function App() {
@@ -139,9 +139,6 @@ function useKeys() {
 
 /** The key names of the characters that are not their own name. */
 const CHARACTER_KEYS: Record<string, string> = { '\r': 'enter', '\t': 'tab', ' ': 'space' }
-
-const isInput = (overlay: OverlayState | undefined) =>
-  overlay?.kind === 'reason' || overlay?.kind === 'requirement'
 
 /** Keeps the store's size in step with the terminal's. */
 function useTerminalSize() {

@@ -1,5 +1,5 @@
 import type { SupervisorStore } from '../store/store.js'
-import { PANELS, type PanelId } from '../store/types.js'
+import { type Overlay, PANELS, type PanelId } from '../store/types.js'
 import type { Session } from '../session/types.js'
 import type { Binding } from './table.js'
 
@@ -90,11 +90,16 @@ export function runCommand(binding: Binding, key: string, store: SupervisorStore
   }
 }
 
+/** Whether an overlay is a text input (a rejection's reason, a new run's requirement). */
+export function isInput(overlay: Overlay | undefined): overlay is Extract<Overlay, { draft: string }> {
+  return overlay?.kind === 'reason' || overlay?.kind === 'requirement'
+}
+
 /** Adds typed text to the draft of the input on top, or erases its last character. */
 export function type(store: SupervisorStore, text: string | undefined): void {
   const s = store.getState()
   const top = s.overlays.at(-1)
-  if (top?.kind !== 'reason' && top?.kind !== 'requirement') return
+  if (!isInput(top)) return
   const draft = text === undefined ? top.draft.slice(0, -1) : top.draft + text
   s.replaceTop({ ...top, draft })
 }
