@@ -34,8 +34,7 @@ describe('EventLog', () => {
     expect(new Date(first.ts).toISOString()).toBe(first.ts)
     log.append({ type: 'stage.started', stage: 'architecture' })
     expect(log.lastSeq).toBe(2)
-    await log.flush({ durable: true })
-    await log.close()
+    await log.close({ durable: true })
     const { events, torn } = await readEventLog(file)
     expect(torn).toBe(false)
     expect(events).toEqual([first, expect.objectContaining({ v: 1, seq: 2, stage: 'architecture' })])
@@ -92,7 +91,7 @@ describe('EventLog', () => {
     let count = 0
     for (let round = 0; round < 60; round++) {
       for (let k = 0; k < round % 7; k++) log.append({ type: 'step', i: ++count })
-      flushes.push(log.flush({ durable: round % 20 === 0 }).then(() => void resolved.push(round)))
+      flushes.push(log.flush().then(() => void resolved.push(round)))
       if (round % 10 === 0) await Promise.resolve()
     }
     // A flush resolves only once what was appended before it is in the file, even behind other flushes.
@@ -122,16 +121,21 @@ describe('EventLog', () => {
     }
   })
 
-  it('creates a new log in the background: appends are numbered at once and written in order once it exists', async () => {
+  it('creates a new log at its first write: appends are numbered at once and written in order once it exists', async () => {
     const file = join(await tempDir(), 'runs', 'r1', 'events.jsonl')
     let prepared = false
-    const log = EventLog.create(file, { prepare: async () => void (prepared = true) })
+    const log = EventLog.create(file, { prepare: () => void (prepared = true) })
     expect(log.append({ type: 'first' }).seq).toBe(1)
     expect(log.append({ type: 'second' }).seq).toBe(2)
-    await log.close()
+    expect(prepared).toBe(false)
+    expect(existsSync(file)).toBe(false)
+    await new Promise((resolve) => setImmediate(resolve)) // the write scheduled after this turn
     expect(prepared).toBe(true)
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(2)
+    log.append({ type: 'third' })
+    await log.close()
     const { events } = await readEventLog(file)
-    expect(events.map((e) => e.type)).toEqual(['first', 'second'])
+    expect(events.map((e) => e.type)).toEqual(['first', 'second', 'third'])
   })
 
   it('never writes a created log over an existing file, and says so at the next flush', async () => {
@@ -150,9 +154,16 @@ describe('EventLog', () => {
   it('creates nothing when its preparation fails, and hands that error to the next flush', async () => {
     const dir = await tempDir()
     const refused = userError('RUN_LOCKED', 'run r1 is being driven by process 1', 'Wait for it.')
-    const log = EventLog.create(join(dir, 'r1', 'events.jsonl'), { prepare: () => Promise.reject(refused) })
+    const log = EventLog.create(join(dir, 'r1', 'events.jsonl'), {
+      prepare: () => {
+        throw refused
+      },
+    })
+    const broken: unknown[] = []
+    log.onBreak = (error) => broken.push(error)
     log.append({ type: 'never written' })
     expect(await rejection(log.flush())).toBe(refused)
+    expect(broken).toEqual([refused])
     await rejection(log.close())
     expect(existsSync(join(dir, 'r1'))).toBe(false)
   })
@@ -162,14 +173,30 @@ describe('EventLog', () => {
     'surfaces a write error from flush(), also one from a background flush',
     async () => {
       const log = await EventLog.open('/dev/full')
+      const broken: unknown[] = []
+      log.onBreak = (error) => broken.push(error)
       log.append({ type: 'lost' })
       await new Promise((r) => setTimeout(r, 50)) // the scheduled flush runs and fails
+      expect(broken).toHaveLength(1) // told at once, not at the next flush
       const error = await rejection(log.flush())
+      expect(broken).toEqual([error]) // and only once
       expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
       expect(error.message).toContain('/dev/full')
       log.append({ type: 'also lost' })
       expect((await rejection(log.flush())).code).toBe('EVENT_LOG_IO')
       expect((await rejection(log.close())).code).toBe('EVENT_LOG_IO')
+    },
+  )
+
+  it.runIf(existsSync('/dev/full'))(
+    'surfaces a failure of the last write, made as the log closes',
+    async () => {
+      const log = await EventLog.open('/dev/full')
+      log.append({ type: 'lost' }) // closed at once: the scheduled flush never runs, close writes it
+      const error = await rejection(log.close({ durable: true }))
+      expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
+      expect(error.message).toMatch(/\/dev\/full.*ENOSPC/)
+      expect(await rejection(log.close())).toBe(error) // a second close answers the same
     },
   )
 })

@@ -29,11 +29,11 @@ export async function startRun(
   run_id = newRunId(),
 ): Promise<RunResult> {
   const paths = runPaths(deps.config.root, run_id)
-  // The lock and the log file are made while the first stage starts; nothing is written before both
-  // exist, and if either cannot be made, the first flush fails the run with the reason.
+  // The lock and the log file are made by the log's first write, once the first stage has started;
+  // nothing is written before both exist, and if either cannot be made, the run fails with the reason.
   let locked = false
-  const prepare = async () => {
-    await acquireLock(paths.lock, run_id)
+  const prepare = () => {
+    acquireLock(paths.lock, run_id)
     locked = true
   }
   const log = EventLog.create(paths.events, { redact: deps.redact, prepare })
@@ -51,7 +51,7 @@ export async function startRun(
   const run: RunContext = { ...deps, state, log, ledger: new BudgetLedger(), answersDir: paths.answers }
   const logged = log.append(started)
   for (const listener of deps.listeners ?? []) listener(logged, state, log.lastLine)
-  return drive(run, () => (locked ? releaseLock(paths.lock) : Promise.resolve()))
+  return drive(run, () => locked && releaseLock(paths.lock))
 }
 
 /**
@@ -65,7 +65,7 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
   const state = foldEvents(runEvents)
   if (state.status === 'passed' || state.status === 'failed') return { run_id, state }
   // Taken before anything is written: a refused resume must not touch the log of the live run.
-  await acquireLock(paths.lock, run_id)
+  acquireLock(paths.lock, run_id)
   deps.provider.resumeAfter?.(completedCalls(runEvents, state))
   const log = await EventLog.open(paths.events, { redact: deps.redact })
   const ledger = new BudgetLedger()
@@ -81,7 +81,7 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
  * Runs the loop of a run, then makes the log durable, closes it and releases the lock. A log that
  * could not be written fails the call with the reason, even if the run itself ended well.
  */
-async function drive(run: RunContext, release: () => Promise<void>): Promise<RunResult> {
+async function drive(run: RunContext, release: () => void): Promise<RunResult> {
   // Contract edits during the run are part of its record (an invalid edit leaves the last valid version in force).
   const unsubscribe = run.contracts.subscribe((event) => record(run, event))
   let failure: { error: unknown } | undefined
@@ -93,9 +93,8 @@ async function drive(run: RunContext, release: () => Promise<void>): Promise<Run
   unsubscribe()
   await settleMemory(run)
   await closeWorkspace(run).catch((error: unknown) => void (failure ??= { error }))
-  await run.log.flush({ durable: true }).catch((error: unknown) => void (failure ??= { error }))
-  // Nothing is written after the durable flush, so the lock may go while the file closes.
-  await Promise.all([run.log.close().catch(() => {}), release()])
+  await run.log.close({ durable: true }).catch((error: unknown) => void (failure ??= { error }))
+  release()
   if (failure) throw failure.error
   return { run_id: run.state.run_id, state: run.state }
 }
@@ -137,7 +136,7 @@ async function loop(run: RunContext): Promise<void> {
   // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once.
   signal.addEventListener('abort', () => wake.notify(), { once: true })
   // A log that cannot be created or written wakes the loop, which then stops the run.
-  run.log.flush().catch(() => wake.notify())
+  run.log.onBreak = () => wake.notify()
   let crashed: { error: unknown } | undefined
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
     const promise = work(signal)

@@ -1,4 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises'
+import { close, fstat, open, read } from 'node:fs'
+import { promisify } from 'node:util'
 import { MacdsError, userError } from '../errors.js'
 
 /** Every logged event carries these; the log assigns seq and ts. */
@@ -19,6 +20,12 @@ export interface ScanResult {
   /** Byte length of the whole file as scanned. */
   bytes: number
 }
+
+/** The file calls of the log on plain descriptors: each costs one trip through the thread pool, no more. */
+export const openFile = promisify(open)
+export const closeFile = promisify(close)
+const readChunk = promisify(read)
+const statOf = promisify(fstat)
 
 const NEWLINE = 0x0a
 const CHUNK_BYTES = 2 * 1024 * 1024
@@ -67,12 +74,12 @@ export function ioError(action: string, file: string, error: unknown): MacdsErro
 }
 
 /**
- * Reads a whole log through `handle` in chunks, calling `onEvent` for each good event in order.
+ * Reads a whole log through the descriptor `fd` in chunks, calling `onEvent` for each good event in order.
  * A torn last line (no trailing newline, or not JSON) is skipped and reported; any other bad line
  * throws EVENT_LOG_CORRUPT. Shared by {@link readEventLog} and by the writer when it reopens a log.
  */
 export async function scanEventLog(
-  handle: FileHandle,
+  fd: number,
   file: string,
   onEvent: (event: LoggedEvent) => void,
   chunkBytes = CHUNK_BYTES,
@@ -92,7 +99,7 @@ export async function scanEventLog(
       buffer.copy(bigger, 0, 0, kept)
       buffer = bigger
     }
-    const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, position)
+    const { bytesRead } = await readChunk(fd, buffer, kept, buffer.length - kept, position)
     if (bytesRead === 0) break
     position += bytesRead
     const length = kept + bytesRead
@@ -132,14 +139,14 @@ export async function scanEventLog(
  * Finds where a log ends without reading all of it: looks at its last 64 KiB and falls back to a
  * full {@link scanEventLog} only when the last complete line is not a good event or does not fit.
  */
-export async function scanEventLogEnd(handle: FileHandle, file: string): Promise<ScanResult> {
-  const { size } = await handle.stat()
+export async function scanEventLogEnd(fd: number, file: string): Promise<ScanResult> {
+  const { size } = await statOf(fd)
   if (size === 0) return { lastSeq: 0, torn: false, validBytes: 0, bytes: 0 }
   const length = Math.min(size, TAIL_BYTES)
   const start = size - length
   const tail = Buffer.allocUnsafe(length)
   for (let got = 0; got < length;) {
-    const { bytesRead } = await handle.read(tail, got, length - got, start + got)
+    const { bytesRead } = await readChunk(fd, tail, got, length - got, start + got)
     if (bytesRead === 0) break // the file shrank under us: let the full scan sort it out
     got += bytesRead
   }
@@ -153,7 +160,7 @@ export async function scanEventLogEnd(handle: FileHandle, file: string): Promise
       return { lastSeq: last.seq, torn: end < length - 1, validBytes: start + end + 1, bytes: size }
     }
   }
-  return scanEventLog(handle, file, () => undefined)
+  return scanEventLog(fd, file, () => undefined)
 }
 
 /**
@@ -179,9 +186,9 @@ export async function replayEventLog(
   onEvent: (event: LoggedEvent) => void,
   options: { chunkBytes?: number } = {},
 ): Promise<{ lastSeq: number; torn: boolean }> {
-  let handle: FileHandle
+  let fd: number
   try {
-    handle = await open(file, 'r')
+    fd = await openFile(file, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw userError(
@@ -193,11 +200,11 @@ export async function replayEventLog(
     throw ioError('open', file, error)
   }
   try {
-    const { lastSeq, torn } = await scanEventLog(handle, file, onEvent, options.chunkBytes)
+    const { lastSeq, torn } = await scanEventLog(fd, file, onEvent, options.chunkBytes)
     return { lastSeq, torn }
   } catch (error) {
     throw ioError('read', file, error)
   } finally {
-    await handle.close()
+    await closeFile(fd)
   }
 }

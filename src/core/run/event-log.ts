@@ -1,9 +1,13 @@
+import { closeSync, fdatasyncSync, ftruncate, mkdirSync, openSync, writevSync } from 'node:fs'
 import { type FileHandle, mkdir, open } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { promisify } from 'node:util'
 import { MacdsError } from '../errors.js'
-import { type LoggedEvent, ioError, scanEventLogEnd } from './event-file.js'
+import { type LoggedEvent, closeFile, ioError, openFile, scanEventLogEnd } from './event-file.js'
 
 export { type LoggedEvent, readEventLog, replayEventLog } from './event-file.js'
+
+const truncate = promisify(ftruncate)
 
 /** Lines are encoded straight into chunks of this many bytes (a longer line gets a chunk of its own). */
 const CHUNK_BYTES = 64 * 1024
@@ -17,62 +21,61 @@ const CHUNK_BYTES = 64 * 1024
  * current turn of the event loop ends, but callers must `await flush()` at every stage boundary and
  * before any irreversible effect, so that the log never lags behind the world. After a write error the
  * instance is broken for good (a partly written batch must not be followed by more lines): every later
- * flush rejects with that error, and the run has to be reopened, which repairs the torn tail.
+ * flush rejects with that error, `onBreak` is called once, and the run has to be reopened, which
+ * repairs the torn tail.
+ *
+ * Writes are synchronous: a batch of a few kilobytes reaches the page cache in one gathered write
+ * (writev) faster than a trip through the thread pool is dispatched, and nothing interleaves with it.
+ * Only the fsync of the directory, which can take a while, goes to the thread pool.
  */
 export class EventLog {
   readonly file: string
-  /** The open file; every write waits for it, and a failure to open breaks the log like a failed write. */
-  private readonly opening: Promise<FileHandle>
+  /** Called once when the log breaks (the file could not be created, or a write failed). */
+  onBreak: ((error: MacdsError) => void) | undefined
+  /** The open file; undefined for a new log until its first write creates it. */
+  private fd: number | undefined
   private seq: number
   /** The chunk lines are encoded into; bytes from `cut` to `used` are appended but not yet handed to a write. */
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES)
   private cut = 0
   private used = 0
-  /** Encoded lines handed over to the next write, in append order. */
+  /** Encoded lines cut from earlier chunks, not yet written, in append order. */
   private pieces: Buffer[] = []
-  private writes: Promise<void>
   private failure: MacdsError | undefined
   private scheduled: NodeJS.Immediate | undefined
   private closing: Promise<void> | undefined
-  /** The fsync of the directory entry, started when the log opens so that the final durable flush rarely waits for it. */
-  private readonly dirSync: Promise<void>
   private closed = false
+  /** The fsync of a new file's directory entry, started once the file exists; the durable close waits for it. */
+  private dirSync: Promise<void> = Promise.resolve()
   private line = ''
   private tsMs = Number.NaN
   private tsText = ''
 
   private constructor(
     file: string,
-    opening: Promise<FileHandle>,
+    fd: number | undefined,
     lastSeq: number,
     private readonly redact: ((line: string) => string) | undefined,
+    /** For a new log: what must happen before its file is created (taking the run's lock, say). */
+    private readonly prepare?: () => void,
   ) {
     this.file = file
-    this.opening = opening
+    this.fd = fd
     this.seq = lastSeq
-    this.writes = opening.then(
-      () => undefined,
-      (error: unknown) => void (this.failure = ioError('create', file, error)),
-    )
-    this.dirSync = opening.then(() => syncDirectory(dirname(file))).catch(() => undefined)
   }
 
   /**
-   * Starts a new log at once, with nothing on disk yet: events are appended (and numbered from 1)
-   * while `prepare` runs (taking the run's lock, say) and then the file is created, which must not
-   * exist. Every write waits for both, so nothing reaches the disk before them; if either fails, the
-   * next flush rejects with that error (EVENT_LOG_IO, or the error `prepare` threw).
+   * Starts a new log with nothing on disk yet: events are appended (and numbered from 1) at once,
+   * and the first write runs `prepare` (taking the run's lock, say) and then creates the file, which
+   * must not exist. That write is the one scheduled after the current turn of the event loop, so a
+   * run's first stage starts before any of it. If either fails, nothing is written and the flush
+   * rejects with that error (the one `prepare` threw, else EVENT_LOG_IO).
    */
   static create(
     file: string,
-    options: { redact?: (line: string) => string; prepare?: () => Promise<void> } = {},
+    options: { redact?: (line: string) => string; prepare?: () => void } = {},
   ): EventLog {
-    const opening = (async () => {
-      await options.prepare?.()
-      await mkdir(dirname(file), { recursive: true })
-      return open(file, 'ax', 0o600)
-    })()
-    return new EventLog(file, opening, 0, options.redact)
+    return new EventLog(file, undefined, 0, options.redact, options.prepare ?? (() => {}))
   }
 
   /**
@@ -82,20 +85,20 @@ export class EventLog {
    * refused with EVENT_LOG_CORRUPT rather than appended to.
    */
   static async open(file: string, options: { redact?: (line: string) => string } = {}): Promise<EventLog> {
-    let handle: FileHandle
+    let fd: number
     try {
       await mkdir(dirname(file), { recursive: true })
       // 'a+': appends (O_APPEND) through the same descriptor that reads the end and truncates it.
-      handle = await open(file, 'a+', 0o600)
+      fd = await openFile(file, 'a+', 0o600)
     } catch (error) {
       throw ioError('open', file, error)
     }
     try {
-      const end = await scanEventLogEnd(handle, file)
-      if (end.validBytes < end.bytes) await handle.truncate(end.validBytes)
-      return new EventLog(file, Promise.resolve(handle), end.lastSeq, options.redact)
+      const end = await scanEventLogEnd(fd, file)
+      if (end.validBytes < end.bytes) await truncate(fd, end.validBytes)
+      return new EventLog(file, fd, end.lastSeq, options.redact)
     } catch (error) {
-      await handle.close()
+      await closeFile(fd)
       throw ioError('open', file, error)
     }
   }
@@ -122,7 +125,7 @@ export class EventLog {
    * first buffered event.
    */
   append<E extends { type: string }>(event: E): E & LoggedEvent {
-    if (this.closing)
+    if (this.closing !== undefined)
       throw new MacdsError('EVENT_LOG_CLOSED', `The event log ${this.file} is closed.`, { kind: 'bug' })
     if (typeof event.type !== 'string' || event.type === '')
       throw new MacdsError('EVENT_TYPE_MISSING', 'An event needs a non-empty string "type".', { kind: 'bug' })
@@ -156,51 +159,54 @@ export class EventLog {
     this.encode(line)
     this.scheduled ??= setImmediate(() => {
       this.scheduled = undefined
-      // A failure is kept and rethrown by the next flush(); it must not become an unhandled rejection.
-      if (this.used > this.cut || this.pieces.length > 0) this.flush().catch(() => undefined)
+      this.write()
     })
     return logged
   }
 
   /**
-   * Writes everything appended so far and resolves once the OS has it: after every earlier flush,
-   * by one gathered write call per batch (more only if the system takes part of it). With `durable` it also waits
-   * for fsync (and, the first time, for an fsync of the directory). Appends made meanwhile go to the
-   * next batch. Rejects with EVENT_LOG_IO if this or any earlier write failed.
+   * Writes everything appended so far; resolves once the OS has it. Rejects with EVENT_LOG_IO (or the
+   * error that kept a new log from being made) if this or any earlier write failed.
    */
-  flush(options: { durable?: boolean } = {}): Promise<void> {
-    const durable = options.durable === true
-    // The buffer is taken when the write starts, not when flush is called: flushes that queue up
-    // behind a write in progress share one write, and the later ones find nothing left to do.
-    const done = this.writes.then(() => {
-      if (this.failure) throw this.failure
-      this.cutPiece()
-      const pieces = this.pieces
-      this.pieces = []
-      return pieces.length > 0 || durable ? this.write(pieces, durable) : undefined
-    })
-    this.writes = done.catch(() => undefined)
-    return done
+  flush(): Promise<void> {
+    this.write()
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve()
   }
 
-  /** Flushes what is left and closes the file; appending afterwards is a bug. Safe to call twice. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      if (this.scheduled) clearImmediate(this.scheduled)
-      this.scheduled = undefined
-      try {
-        await this.flush()
-      } finally {
-        this.closed = true
-        await (await this.opening.catch(() => undefined))?.close()
-      }
-    })()
+  /**
+   * Writes what is left and closes the file; with `durable`, only once the disk has it (fdatasync,
+   * and for a new file the fsync of its directory). Appending afterwards is a bug. Safe to call twice
+   * (the first call's options hold). Rejects like `flush`; the file is closed either way.
+   */
+  close(options: { durable?: boolean } = {}): Promise<void> {
+    this.closing ??= this.finish(options.durable === true)
     return this.closing
+  }
+
+  private async finish(durable: boolean): Promise<void> {
+    if (this.scheduled) clearImmediate(this.scheduled)
+    this.scheduled = undefined
+    try {
+      this.write()
+      if (this.failure) throw this.failure
+      if (durable && this.fd !== undefined) {
+        try {
+          fdatasyncSync(this.fd)
+        } catch (error) {
+          this.break(ioError('write', this.file, error))
+          throw this.failure
+        }
+        await this.dirSync
+      }
+    } finally {
+      this.closed = true
+      if (this.fd !== undefined) closeSync(this.fd)
+    }
   }
 
   /**
    * Encodes a line and its newline into the current chunk, starting a new chunk when it may not fit
-   * (UTF-8 takes at most 3 bytes per UTF-16 unit). Bytes already handed to a write are never touched.
+   * (UTF-8 takes at most 3 bytes per UTF-16 unit). Bytes cut for a write are not touched until written.
    */
   private encode(line: string): void {
     const room = line.length * 3 + 1
@@ -221,24 +227,39 @@ export class EventLog {
     this.cut = this.used
   }
 
-  private async write(pieces: Buffer[], durable: boolean): Promise<void> {
-    if (this.failure) throw this.failure
-    if (this.closed) return // nothing can have been appended since the final flush
+  /** Writes the encoded lines not written yet, creating a new log's file first; a failure breaks the log. */
+  private write(): void {
+    this.cutPiece()
+    if (this.failure || this.closed || this.pieces.length === 0) return
+    let fd: number
     try {
-      const handle = await this.opening
-      for (let rest = pieces; rest.length > 0;) {
-        const { bytesWritten } = await handle.writev(rest)
-        if (bytesWritten === 0) throw new Error('the write made no progress')
-        rest = after(rest, bytesWritten)
-      }
-      if (durable) {
-        await handle.datasync()
-        await this.dirSync
-      }
+      fd = this.fd ??= this.createFile()
     } catch (error) {
-      this.failure = ioError('write', this.file, error)
-      throw this.failure
+      this.break(ioError('create', this.file, error))
+      return
     }
+    try {
+      for (let rest = this.pieces; rest.length > 0;) rest = after(rest, writevSync(fd, rest))
+      // Everything encoded is written: the chunk is free again from its start.
+      this.pieces = []
+      this.cut = 0
+      this.used = 0
+    } catch (error) {
+      this.break(ioError('write', this.file, error))
+    }
+  }
+
+  private createFile(): number {
+    this.prepare?.()
+    mkdirSync(dirname(this.file), { recursive: true })
+    const fd = openSync(this.file, 'ax', 0o600)
+    this.dirSync = syncDirectory(dirname(this.file)).catch(() => undefined)
+    return fd
+  }
+
+  private break(error: MacdsError): void {
+    this.failure = error
+    this.onBreak?.(error)
   }
 }
 
@@ -247,8 +268,9 @@ function withoutLogFields(event: { type: string }): Record<string, unknown> {
   return rest
 }
 
-/** What is left of `pieces` once their first `written` bytes are on disk. */
+/** What is left of `pieces` once their first `written` bytes are on disk; no progress is an error. */
 function after(pieces: Buffer[], written: number): Buffer[] {
+  if (written === 0) throw new Error('the write made no progress')
   let index = 0
   while (index < pieces.length && written >= (pieces[index] as Buffer).length) {
     written -= (pieces[index] as Buffer).length

@@ -1,22 +1,22 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { userError } from '../errors.js'
 
 /**
- * Marks a run as driven by this process. A lock left by a process that is gone (killed, crashed)
+ * Marks a run as driven by this process (synchronously: a few quick calls, made before work starts). A lock left by a process that is gone (killed, crashed)
  * is taken over; a lock held by a live process is a user error, so two processes never append to
  * one event log.
  */
-export async function acquireLock(file: string, runId: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true })
+export function acquireLock(file: string, runId: string): void {
+  mkdirSync(dirname(file), { recursive: true })
   try {
     // Created only if absent, so two processes starting at once cannot both take it.
-    await writeFile(file, `${process.pid}\n`, { flag: 'wx' })
+    writeFileSync(file, `${process.pid}\n`, { flag: 'wx' })
     return
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
-  const pid = await lockHolder(file)
+  const pid = lockHolder(file)
   if (pid !== undefined && pid !== process.pid) {
     throw userError(
       'RUN_LOCKED',
@@ -24,16 +24,27 @@ export async function acquireLock(file: string, runId: string): Promise<void> {
       'Wait for it to finish, or stop that process first; `macds status` shows the run.',
     )
   }
-  await writeFile(file, `${process.pid}\n`)
+  writeFileSync(file, `${process.pid}\n`)
 }
 
-export async function releaseLock(file: string): Promise<void> {
-  await rm(file, { force: true })
+/** Removes a lock (one that is already gone is fine). Synchronous: one quick call, made as work ends. */
+export function releaseLock(file: string): void {
+  try {
+    unlinkSync(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
 }
 
 /** The live process that holds a lock, if any (a missing lock, or one left by a dead process, has none). */
-export async function lockHolder(file: string): Promise<number | undefined> {
-  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
+export function lockHolder(file: string): number | undefined {
+  let text = ''
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  const pid = Number(text.trim())
   return pid && alive(pid) ? pid : undefined
 }
 

@@ -32,7 +32,7 @@ export async function summarizeRuns(root: string): Promise<RunSummary[]> {
 
 export async function summarizeRun(root: string, runId: string): Promise<RunSummary> {
   const state = await readRunState(root, runId)
-  const driven_by = await lockHolder(runPaths(root, runId).lock)
+  const driven_by = lockHolder(runPaths(root, runId).lock)
   const decisions = humanDecisions(state)
   const finished = state.status === 'passed' || state.status === 'failed'
   let status: RunSummary['status'] = state.status

@@ -73,7 +73,7 @@ export async function applyClean(plan: CleanPlan): Promise<{ removed: CleanItem[
   const removed: CleanItem[] = []
   const left: CleanSkip[] = []
   for (const item of plan.remove) {
-    const holder = item.lock === undefined ? undefined : await lockHolder(item.lock)
+    const holder = item.lock === undefined ? undefined : lockHolder(item.lock)
     if (holder !== undefined) {
       left.push(skipped(item, `process ${holder} took it over meanwhile`))
       continue
@@ -149,7 +149,7 @@ async function planLeftovers(root: string, repo: string, runIds: Set<string>, pl
     // A validation holds its lock from before its worktree exists; a run takes its lock only after.
     const validation = entry.name.startsWith(VALIDATE_PREFIX)
     const lock = validation ? join(repo, '.macds', 'locks', entry.name) : runPaths(root, entry.name).lock
-    const holder = await lockHolder(lock)
+    const holder = lockHolder(lock)
     if (holder !== undefined) leave(plan, 'worktree', path, `in use by process ${holder}`)
     else if (!validation && (await young(path)))
       leave(plan, 'worktree', path, 'made less than a minute ago; a run may be starting in it')
@@ -164,7 +164,7 @@ async function planLocks(bases: string[], root: string, plan: CleanPlan) {
   const runs = join(root, '.macds', 'runs')
   for (const id of existsSync(runs) ? await readdir(runs) : []) files.push(runPaths(root, id).lock)
   for (const file of files) {
-    if (!existsSync(file) || (await lockHolder(file)) !== undefined) continue
+    if (!existsSync(file) || lockHolder(file) !== undefined) continue
     const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
     // An empty lock may be one being written this very moment: only an old one is stale.
     const reason =

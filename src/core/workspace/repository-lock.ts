@@ -33,7 +33,7 @@ async function holdingFile<T>(repo: string, work: () => Promise<T>): Promise<T> 
   const deadline = Date.now() + WAIT_MS
   for (;;) {
     try {
-      await acquireLock(file, 'integration')
+      acquireLock(file, 'integration')
       break
     } catch (error) {
       if (!(error instanceof MacdsError) || error.code !== 'RUN_LOCKED' || Date.now() > deadline) throw error
@@ -43,6 +43,6 @@ async function holdingFile<T>(repo: string, work: () => Promise<T>): Promise<T> 
   try {
     return await work()
   } finally {
-    await releaseLock(file)
+    releaseLock(file)
   }
 }

@@ -65,7 +65,7 @@ export async function validateBranch(
   const lock = join(await stateDir(repo.root, 'locks'), name)
   const worktree = join(await stateDir(repo.root, 'worktrees'), name)
   const logDir = join(await stateDir(config.root, 'validate'), new Date().toISOString().replace(/[:.]/g, '-'))
-  await acquireLock(lock, name)
+  acquireLock(lock, name)
   try {
     await git(repo.root, ['worktree', 'add', '--quiet', '--detach', worktree, commit])
     const cwd = join(worktree, relative(realpathSync(repo.root), realpathSync(config.root)))
@@ -75,7 +75,7 @@ export async function validateBranch(
     return { branch, commit, logDir, report }
   } finally {
     await discard(repo.root, worktree)
-    await releaseLock(lock)
+    releaseLock(lock)
   }
 }
 
