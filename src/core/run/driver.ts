@@ -13,7 +13,7 @@ import { everyStagePassed, integrate } from './integrate.js'
 import { commitMemory, settleMemory } from './remember.js'
 import { logRulings } from './ruling-log.js'
 import { runStage } from './stage-task.js'
-import { foldEvents, humanDecisions, initialState, type RunState } from './state.js'
+import { awaitsPerson, foldEvents, initialState, type RunState } from './state.js'
 
 /** How a run ended (or stopped, waiting for a person). */
 export interface RunResult {
@@ -168,7 +168,7 @@ async function loop(run: RunContext): Promise<void> {
         await finishPassedRun(run, signal).catch((error: unknown) => void (crashed ??= { error }))
         continue
       }
-      const waiting = humanDecisions(run.state).length > 0
+      const waiting = awaitsPerson(run.state)
       if (tasks.size === 0 && waiting && !run.wait) {
         run.state.status = 'awaiting_human'
         return

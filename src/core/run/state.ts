@@ -279,6 +279,16 @@ function finish(state: RunState, status: 'passed' | 'failed', message: string): 
 }
 
 /** Pending decisions a person must take: gates, and escalations with no agent to arbitrate. */
+/** Whether a gate or an escalation waits for a person (humanDecisions without building the list). */
+export function awaitsPerson(state: RunState): boolean {
+  for (const id in state.gates) if (state.gates[id]?.status === 'pending') return true
+  for (const id in state.escalations) {
+    const escalation = state.escalations[id]
+    if (escalation?.status === 'pending' && escalation.arbiter === 'human') return true
+  }
+  return false
+}
+
 export function humanDecisions(
   state: RunState,
 ): { id: string; kind: 'gate' | 'escalation'; summary: string }[] {
