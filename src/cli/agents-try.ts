@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { BudgetLedger } from '../core/agents/budget.js'
 import type { AgentEvent } from '../core/agents/events.js'
 import { loadAgents, modelOf } from '../core/agents/load.js'
@@ -49,17 +49,16 @@ export const agentsTry: Command = {
     const input = await readValueFile(resolve(cwd, options.input))
     const provider = await createProvider(config, providerChoice(context))
     const redact = projectRedactor(config)
-    const promptDir = await stateDir(
-      config.root,
-      'prompts',
-      `try-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    const promptFile = join(
+      await stateDir(config.root, 'prompts'),
+      `try-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
     )
     const outcome = await runAgent(
       { agent, contract, stage: str(options.stage) ?? contract.name, input, model: modelOf(agent, config) },
       {
         provider,
         ledger: new BudgetLedger(),
-        prompts: createPromptStore(promptDir, redact),
+        prompts: createPromptStore(promptFile, redact),
         emit: (event) => say(context.stderr, redact(describe(event))),
       },
     )
@@ -69,7 +68,7 @@ export const agentsTry: Command = {
     else if (outcome.ok) say(context.stdout, redact(JSON.stringify(outcome.output, null, 2)))
     say(context.stderr, `${outcome.ok ? 'accepted' : 'stopped'} after ${spent}`)
     if (!outcome.ok && outcome.hint) say(context.stderr, `hint: ${outcome.hint}`)
-    say(context.stderr, `prompts kept in ${relative(cwd, promptDir) || promptDir}`)
+    say(context.stderr, `prompts kept in ${relative(cwd, promptFile)}`)
     if (outcome.ok) return 0
     return outcome.reason === 'input_invalid' ? 2 : 1
   },

@@ -18,6 +18,7 @@ import type { RunDeps, RunListener } from '../core/run/context.js'
 import { openWorkspace, type Placement } from '../core/workspace/open.js'
 import type { Redactor } from '../core/secrets.js'
 import { stateDir } from '../core/state-dir.js'
+import { runPaths } from '../core/run/paths.js'
 import { checkWorkflow } from '../core/workflow/check.js'
 import { projectRedactor } from './provider-options.js'
 
@@ -86,7 +87,8 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
     }),
     async deps(runId, listeners, signal, wait) {
       await stateDir(config.root, 'runs')
-      const prompts = createPromptStore(await stateDir(config.root, 'prompts', runId), redact)
+      await stateDir(config.root, 'prompts')
+      const prompts = createPromptStore(runPaths(config.root, runId).prompts, redact)
       const workspace = await openWorkspace(config, runId, place, { agents, redact })
       // Local scopes live in the repository; shared ones in the worktree, committed with the run.
       const memory = await openMemory(config.root, policy, { sharedRoot: workspace.root })

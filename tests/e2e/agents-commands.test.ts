@@ -5,6 +5,7 @@ import { parse } from 'yaml'
 import { repoRoot, runCli } from '../helpers/cli.js'
 import { completion, type FakeOpenAi, failure, startFakeOpenAi } from '../helpers/fake-openai.js'
 import { tempDir } from '../helpers/temp.js'
+import { readPrompts } from '../helpers/prompts.js'
 
 const KEY = 'sk-e2e-secret-0123456789abcdefXYZ'
 const fixture = parse(
@@ -93,7 +94,11 @@ describe('macds agents try', () => {
     expect(server.requests[0]?.body.model).toBe('gpt-4.1')
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`)
     const written = await filesUnder(join(root, '.macds'))
-    expect(written.some((f) => f.endsWith('requirements-product-1.json'))).toBe(true)
+    const kept = written.filter((f) => f.includes(join('.macds', 'prompts', 'try-')) && f.endsWith('.jsonl'))
+    expect(kept).toHaveLength(1)
+    expect(await readPrompts(kept[0] ?? '')).toMatchObject([
+      { agent: 'product', stage: 'requirements', attempt: 1 },
+    ])
     for (const f of written) expect(await readFile(f, 'utf8')).not.toContain(KEY)
     expect(await readFile(join(root, '.macds', '.gitignore'), 'utf8')).toBe('*\n')
   })

@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from '../helpers/cli.js'
 import {
@@ -11,6 +9,7 @@ import {
   stepsFor,
 } from '../helpers/run-project.js'
 import { waitFor } from '../helpers/temp.js'
+import { promptText } from '../helpers/prompts.js'
 
 const REQUIREMENT = 'Add rate limiting to the login endpoint'
 
@@ -62,11 +61,7 @@ describe('decisions by a person', () => {
 
     // The reason reached the agent: the prompt of its second visit carries it.
     const runId = /run (r-\S+):/.exec(run.output())?.[1] ?? ''
-    const prompts = join(root, '.macds', 'prompts', runId)
-    const second_prompt = await readFile(
-      join(prompts, (await readdir(prompts)).find((f) => f.startsWith('implementation-v2-')) ?? ''),
-      'utf8',
-    )
+    const second_prompt = await promptText(root, runId, { stage: 'implementation', visit: 2 })
     expect(second_prompt).toContain(
       'a person rejected the previous answer: Add a test for the reset after a successful login',
     )

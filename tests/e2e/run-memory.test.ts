@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { describe, expect, it } from 'vitest'
@@ -12,16 +12,13 @@ import {
   runProject,
   stepsFor,
 } from '../helpers/run-project.js'
+import { promptText } from '../helpers/prompts.js'
 
 const REQUIREMENT = 'Add rate limiting to the login endpoint'
 const HOUR = 3_600_000
 
 /** Every prompt an agent was sent in a run, as one text. */
-async function promptsOf(root: string, runId: string, agent: string): Promise<string> {
-  const dir = join(root, '.macds', 'prompts', runId)
-  const files = (await readdir(dir)).filter((f) => f.includes(`-${agent}-`))
-  return (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('\n')
-}
+const promptsOf = (root: string, runId: string, agent: string) => promptText(root, runId, { agent })
 
 describe('memory across runs', () => {
   it('shows an agent its recent failure in the next run, and not once the note has faded', async () => {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
-import { appendFile, readdir, readFile } from 'node:fs/promises'
+import { appendFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
 import { frame, spawnPty, type PtyCli } from '../helpers/pty.js'
 import { requireApproval, runEvents, STAGE_AGENTS, type Step } from '../helpers/run-project.js'
 import { gitIn, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
+import { promptText } from '../helpers/prompts.js'
 
 const TEST_TIMEOUT = 60_000
 const WAIT = 20_000
@@ -147,10 +148,9 @@ describe('the supervisor in a terminal', () => {
         )
         expect(ended).toMatchObject({ status: 'passed' })
         // The reason reached the reviewer: the prompt of the review's second visit carries it.
-        const prompts = join(root, '.macds', 'prompts', runId)
-        const second_visit = (await readdir(prompts)).find((f) => f.startsWith('review-v2-reviewer-'))
-        expect(second_visit).toBeDefined()
-        expect(await readFile(join(prompts, second_visit ?? ''), 'utf8')).toContain(REASON)
+        expect(await promptText(root, runId, { stage: 'review', visit: 2, agent: 'reviewer' })).toContain(
+          REASON,
+        )
 
         // The artifacts: the first one's commits, and one commit's diff.
         await cli.press('4')

@@ -15,6 +15,7 @@ import { agentDefinition } from '../helpers/agent-definition.js'
 import { SMALL_CONTRACT } from '../helpers/contract-text.js'
 import { completion, type FakeOpenAi, failure, startFakeOpenAi } from '../helpers/fake-openai.js'
 import { tempDir } from '../helpers/temp.js'
+import { readPrompts } from '../helpers/prompts.js'
 
 const KEY = 'test-key-0123456789-abcdef'
 const compiled = compileContract(SMALL_CONTRACT, 'sample.yaml')
@@ -51,7 +52,12 @@ async function run(task: Partial<AgentTask> = {}, ledger = new BudgetLedger()) {
   const events: AgentEvent[] = []
   const outcome = await runAgent(
     { agent, contract, stage: 'design', input: { names: ['api'] }, model: 'small-model', ...task },
-    { provider, ledger, emit: (e) => events.push(e), prompts: createPromptStore(dir, createRedactor([KEY])) },
+    {
+      provider,
+      ledger,
+      emit: (e) => events.push(e),
+      prompts: createPromptStore(join(dir, 'prompts.jsonl'), createRedactor([KEY])),
+    },
   )
   return { outcome, events, dir, types: events.map((e) => e.type) }
 }
@@ -179,20 +185,17 @@ describe('agent runtime against an OpenAI-compatible server', () => {
     const input = { names: ['api'], note: `Authorization: Bearer ${KEY}` }
     const { outcome, dir } = await run({ input })
     expect(outcome.ok).toBe(true)
-    const files = (await readdir(dir)).sort()
-    expect(files).toEqual(['design-writer-1.json', 'design-writer-2.json'])
-    const texts = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))
-    for (const text of texts) {
-      expect(text).not.toContain(KEY)
-      expect(text).not.toContain('sk-abcdefghijklmnop')
-    }
-    expect(JSON.parse(texts[0] ?? '')).toMatchObject({
-      agent: 'writer',
-      stage: 'design',
-      attempt: 1,
-      model: 'small-model',
-    })
-    expect(texts[0]).toContain('[REDACTED]')
+    expect(await readdir(dir)).toEqual(['prompts.jsonl'])
+    const text = await readFile(join(dir, 'prompts.jsonl'), 'utf8')
+    expect(text).not.toContain(KEY)
+    expect(text).not.toContain('sk-abcdefghijklmnop')
+    const calls = await readPrompts(join(dir, 'prompts.jsonl'))
+    expect(calls.map((c) => [c.agent, c.stage, c.attempt, c.model])).toEqual([
+      ['writer', 'design', 1, 'small-model'],
+      ['writer', 'design', 2, 'small-model'],
+    ])
+    expect(calls[0]?.response).toContain('[REDACTED]')
+    expect(JSON.stringify(calls[0]?.messages)).toContain('[REDACTED]')
   })
 })
 

@@ -223,12 +223,12 @@ async function callModel(
       timeoutMs: agent.budgets.seconds_per_call * 1000,
       signal: deps.signal,
     })
-    if (deps.prompts) await deps.prompts.save({ ...record(), response: result.text, usage: result.usage })
+    deps.prompts?.save({ ...record(), response: result.text, usage: result.usage })
     const { text, usage, cost_usd, tool_calls, tools_refused } = result
     return { ok: true, text, usage, cost_usd, tool_calls, tools_refused }
   } catch (thrown) {
     const error = toMacdsError(thrown)
-    if (deps.prompts) await deps.prompts.save({ ...record(), error: `${error.code}: ${error.message}` })
+    deps.prompts?.save({ ...record(), error: `${error.code}: ${error.message}` })
     if (error instanceof ProviderError)
       return { ok: false, error, usage: error.usage, cost_usd: error.cost_usd }
     if (error.kind === 'bug') throw thrown

@@ -10,7 +10,7 @@ export function runPaths(root: string, runId: string) {
     events: join(dir, 'events.jsonl'),
     answers: join(dir, 'answers'),
     lock: join(dir, 'lock'),
-    prompts: join(root, '.macds', 'prompts', runId),
+    prompts: join(root, '.macds', 'prompts', `${runId}.jsonl`),
   }
 }
 
