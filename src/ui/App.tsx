@@ -20,7 +20,11 @@ import { Violations } from './panels/Violations.js'
 import { FRAME_MS } from './store/bridge.js'
 import type { PanelId } from './store/types.js'
 
-/** The supervisor's main screen: status line, DAG, the panels, and the footer; overlays cover the middle. */
+/**
+ * The supervisor's main screen: status line, DAG, the panels, and the footer; overlays cover the middle.
+ * The middle is clipped vertically only: every line is already fitted to the width (or wrapped by its
+ * Text), and clipping sideways would make Ink slice every line of every frame (a fifth of a frame's cost).
+ */
 export function App() {
   useTerminalSize()
   useKeys()
@@ -33,13 +37,13 @@ export function App() {
     <Box flexDirection="column" width={columns} height={rows}>
       <StatusLine />
       {overlay ? (
-        <Box flexDirection="column" height={middle} overflow="hidden">
+        <Box flexDirection="column" height={middle} overflowY="hidden">
           <Boundary name="overlay">
             <Overlay overlay={overlay} height={middle} />
           </Boundary>
         </Box>
       ) : (
-        <Box flexDirection="column" height={middle} overflow="hidden">
+        <Box flexDirection="column" height={middle} overflowY="hidden">
           <Boundary name="workflow">
             <Workflow maxRows={Math.max(4, Math.floor(middle / 2))} />
           </Boundary>
@@ -53,7 +57,7 @@ export function App() {
           <Box marginTop={1}>
             <Tabs />
           </Box>
-          <Box flexDirection="column" flexGrow={1} overflow="hidden">
+          <Box flexDirection="column" flexGrow={1} overflowY="hidden">
             <Boundary name={TITLES[focus]}>
               <Panel id={focus} height={Math.max(3, middle - (roomy ? 20 : 11))} />
             </Boundary>
