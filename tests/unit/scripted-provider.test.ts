@@ -69,6 +69,29 @@ describe('scripted provider', () => {
     expect(provider.remaining()).toEqual([])
   })
 
+  it('looks at about one step per call on a long script answered in order', async () => {
+    const steps = Array.from(
+      { length: 2000 },
+      (_, i) => `  - agent: ${i % 2 ? 'a' : 'b'}\n    output: { n: ${i} }\n`,
+    )
+    const script = await loadScript(await scriptFile(`version: 1\nsteps:\n${steps.join('')}`))
+    let looks = 0
+    const counted = new Proxy(script.steps, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) looks++
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    const provider = createScriptedProvider({ ...script, steps: counted })
+    looks = 0
+    for (let i = 0; i < 2000; i++) {
+      const answer = await provider.complete(request(i % 2 ? 'a' : 'b', 's'))
+      expect(JSON.parse(answer.text)).toEqual({ n: i })
+    }
+    // Searching the whole script each time would look at about 2,000 × 1,000 steps.
+    expect(looks).toBeLessThan(5 * 2000)
+  })
+
   it('estimates usage when the step gives none', async () => {
     const provider = createScriptedProvider(await loadScript(await scriptFile(SCRIPT)))
     const result = await provider.complete(request('product', 'requirements'))

@@ -1,4 +1,5 @@
 import { formatAge } from './decay.js'
+import { normalContent } from './memory-index.js'
 import type { MemoryScope, WeighedEntry } from './types.js'
 
 /**
@@ -7,7 +8,7 @@ import type { MemoryScope, WeighedEntry } from './types.js'
  */
 export function renderMemoryEntry(item: WeighedEntry): string {
   const { entry } = item
-  const content = entry.content.replace(/\s+/g, ' ').trim()
+  const content = normalContent(entry.content)
   return `[${entry.scope}, ${formatAge(item.age_hours)}, strength ${item.strength.toFixed(2)}] ${content}`
 }
 

@@ -17,23 +17,52 @@ export interface ScriptedProvider extends Provider {
  */
 export function createScriptedProvider(script: Script): ScriptedProvider {
   const used = new Set<number>()
+  const take = stepTaker(script.steps, used)
   return {
     name: 'scripted',
     remaining: () => script.steps.filter((_, index) => !used.has(index)),
     resumeAfter(calls) {
-      for (const call of calls) {
-        const index = script.steps.findIndex((step, i) => !used.has(i) && matches(step, call))
-        if (index >= 0) used.add(index)
-      }
+      for (const call of calls) take(call)
     },
     async complete(request) {
-      const index = script.steps.findIndex((step, i) => !used.has(i) && matches(step, request))
+      const index = take(request)
       const step = script.steps[index]
       if (!step) throw noStep(script, request, used.size)
-      used.add(index)
       await wait(step.delay_ms ?? 0, request)
       return answer(step, request, index)
     },
+  }
+}
+
+/**
+ * Finds the first unused step matching a request, marks it used and returns its index (-1: none).
+ * Only the steps of the request's agent are looked at, from the first of them not used yet, so a long
+ * script answered mostly in order costs about one look per call, not one per step.
+ */
+function stepTaker(
+  steps: readonly ScriptStep[],
+  used: Set<number>,
+): (request: Pick<CompletionRequest, 'agent' | 'stage' | 'task' | 'attempt'>) => number {
+  const byAgent = new Map<string, number[]>()
+  for (const [index, step] of steps.entries()) {
+    const list = byAgent.get(step.agent)
+    if (list) list.push(index)
+    else byAgent.set(step.agent, [index])
+  }
+  const firstOpen = new Map<string, number>()
+  return (request) => {
+    const list = byAgent.get(request.agent) ?? []
+    let start = firstOpen.get(request.agent) ?? 0
+    while (start < list.length && used.has(list[start] as number)) start++
+    firstOpen.set(request.agent, start)
+    for (let k = start; k < list.length; k++) {
+      const index = list[k] as number
+      if (!used.has(index) && matches(steps[index] as ScriptStep, request)) {
+        used.add(index)
+        return index
+      }
+    }
+    return -1
   }
 }
 
