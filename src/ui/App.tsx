@@ -17,7 +17,6 @@ import { Memory } from './panels/Memory.js'
 import { StatusLine } from './panels/StatusLine.js'
 import { Tabs, TITLES } from './panels/Tabs.js'
 import { Violations } from './panels/Violations.js'
-import { FRAME_MS } from './store/bridge.js'
 import type { PanelId } from './store/types.js'
 
 /**
@@ -88,20 +87,13 @@ function Panel({ id, height }: { id: PanelId; height: number }) {
   }
 }
 
-/** The DAG, its spinner turned by the bridge's clock (which moves only while a run goes on). */
+/** The DAG, its spinner turned by the bridge's frames (which come only while a run goes on). */
 function Workflow({ maxRows }: { maxRows: number }) {
   const stages = useSupervisor((s) => s.stages)
   const width = useSupervisor((s) => s.size.columns)
   const clock = useSupervisor((s) => s.clock)
-  return (
-    <Dag
-      stages={Object.values(stages)}
-      width={width}
-      now={clock}
-      frame={Math.floor(clock / FRAME_MS)}
-      maxRows={maxRows}
-    />
-  )
+  const frame = useSupervisor((s) => s.frame)
+  return <Dag stages={Object.values(stages)} width={width} now={clock} frame={frame} maxRows={maxRows} />
 }
 
 /** One dispatcher for every key: the top overlay, else the focused panel, lists, then global keys. */

@@ -218,10 +218,15 @@ describe('the supervisor in a terminal', () => {
         await capture(cli, 'running, before SIGTERM')
         cli.kill('SIGTERM')
         const exit = await cli.exit
-        expect(exit.exitCode !== 0 || exit.signal !== undefined).toBe(true)
-        expect(cli.inAlternateScreen()).toBe(false)
+        // On a failure, say how it ended: the exit, the last events and the last screen.
         const events = await runEvents(root, runId)
-        expect(events.at(-1)?.type).toBe('run.cancelled')
+        const ending = `exit ${JSON.stringify(exit)}; last events ${events
+          .slice(-3)
+          .map((e) => e.type)
+          .join(', ')}; screen:\n${frame(cli.screen(), cli.columns)}`
+        expect(exit.exitCode !== 0 || exit.signal !== undefined, ending).toBe(true)
+        expect(cli.inAlternateScreen(), ending).toBe(false)
+        expect(events.at(-1)?.type, ending).toBe('run.cancelled')
       } finally {
         await cli.stop()
       }

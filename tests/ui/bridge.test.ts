@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RunEvent } from '../../src/core/run/events.js'
 import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
-import { createBridge, FRAME_MS } from '../../src/ui/store/bridge.js'
+import { BUSY_EVENTS, BUSY_FRAME_MS, createBridge, FRAME_MS } from '../../src/ui/store/bridge.js'
 import { createSupervisorStore } from '../../src/ui/store/store.js'
 import { eventSender, FACTS } from '../helpers/supervisor.js'
 
@@ -78,6 +78,37 @@ describe('the bridge from run events to the store', () => {
     vi.advanceTimersByTime(5000)
     expect(ui.updates()).toBe(last)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('draws a flood of events twice a second, and four times again once it is over', () => {
+    vi.useFakeTimers()
+    const ui = setUp()
+    ui.send(started)
+    ui.send({ type: 'stage.started', stage: 'requirements', agent: 'product', visit: 1 })
+    vi.advanceTimersByTime(FRAME_MS)
+    const attempt = (n: number) => ({
+      type: 'agent.attempt_started' as const,
+      agent: 'product',
+      stage: 'requirements',
+      attempt: n,
+      model: 'm',
+    })
+    for (let i = 0; i < BUSY_EVENTS; i++) ui.send(attempt(i))
+    vi.advanceTimersByTime(FRAME_MS) // this frame brings the flood: the next one waits longer
+    const frames = () => ui.store.getState().frame
+    let before = frames()
+    for (let i = 0; i < BUSY_EVENTS; i++) ui.send(attempt(i))
+    vi.advanceTimersByTime(BUSY_FRAME_MS - 1)
+    expect(frames()).toBe(before)
+    vi.advanceTimersByTime(1)
+    expect(frames()).toBe(before + 1)
+    // Quiet again: a few events, and the frame after them comes at the usual rate.
+    ui.send(attempt(1))
+    vi.advanceTimersByTime(BUSY_FRAME_MS)
+    before = frames()
+    ui.send(attempt(2))
+    vi.advanceTimersByTime(FRAME_MS)
+    expect(frames()).toBe(before + 1)
   })
 
   it('times stages, counts loops taken by failure routing, and sums up a finished run', () => {

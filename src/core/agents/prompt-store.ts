@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs'
+import { closeSync, openSync, writeSync } from 'node:fs'
 import type { ChatMessage, TokenUsage } from '../providers/types.js'
 import type { Redactor } from '../secrets.js'
 
@@ -21,18 +21,52 @@ export interface PromptStore {
   save(record: PromptRecord): void
 }
 
+/** The file is closed after this long without a call, and opened again by the next one. */
+const IDLE_CLOSE_MS = 1000
+/** How many distinct system messages are kept serialized (an agent's is the same on every call). */
+const KEPT_SYSTEM_MESSAGES = 32
+
 /**
  * A store appending each call as one JSON line to `file` (readable by the owner only; its directory
- * must exist). Every string goes through `redact` first: no secret reaches the disk.
+ * must exist): the record's fields, then its messages. Every string goes through `redact` first: no
+ * secret reaches the disk.
  *
- * One file per run, not one per call: appending to an open-ended file costs a few microseconds,
- * while creating a file costs the filesystem an inode each time, which on a well-used disk is a
- * hundred times more. Written at once, like the event log and the memory's appends.
+ * One file per run, not one per call: creating a file costs the filesystem an inode, which on a
+ * well-used disk is a hundred times an append. The file stays open while calls come, and an agent's
+ * system message, the same long text on every call, is serialized and masked once.
  */
 export function createPromptStore(file: string, redact: Redactor): PromptStore {
+  let fd: number | undefined
+  let idle: NodeJS.Timeout | undefined
+  const systems = new Map<string, string>()
+
+  const message = (m: ChatMessage): string => {
+    if (m.role !== 'system') return redact(JSON.stringify(m))
+    let text = systems.get(m.content)
+    if (text === undefined) {
+      if (systems.size >= KEPT_SYSTEM_MESSAGES) systems.clear()
+      text = redact(JSON.stringify(m))
+      systems.set(m.content, text)
+    }
+    return text
+  }
+
+  const close = () => {
+    idle = undefined
+    if (fd !== undefined) closeSync(fd)
+    fd = undefined
+  }
+
   return {
     save(record) {
-      appendFileSync(file, `${redact(JSON.stringify(record))}\n`, { mode: 0o600 })
+      const { messages, ...rest } = record
+      const fields = redact(JSON.stringify(rest))
+      const line = `${fields.slice(0, -1)},"messages":[${messages.map(message).join(',')}]}\n`
+      const bytes = Buffer.from(line)
+      fd ??= openSync(file, 'a', 0o600)
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at)
+      if (idle) idle.refresh()
+      else idle = setTimeout(close, IDLE_CLOSE_MS).unref()
     },
   }
 }

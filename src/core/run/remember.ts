@@ -45,7 +45,7 @@ function track(run: RunContext, write: Promise<unknown>): void {
     () => undefined,
     () => undefined,
   )
-  run.memoryWrites = [...(run.memoryWrites ?? []), settled]
+  ;(run.memoryWrites ??= []).push(settled)
 }
 
 /** Waits for the notes added so far to be on disk. */

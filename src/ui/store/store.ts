@@ -48,8 +48,10 @@ export interface SupervisorState {
   notice: string | undefined
   /** The size of the terminal. */
   size: { columns: number; rows: number }
-  /** The time of the last frame: spinners turn and elapsed times count with it. */
+  /** The time of the last frame: elapsed times count with it. */
   clock: number
+  /** Counts the bridge's frames: the DAG's spinner turns one step each. */
+  frame: number
 }
 
 /** The store's writers. Each one is a plain state transition, so tests drive them directly. */
@@ -91,6 +93,7 @@ export function createSupervisorStore(initial: InitialState): SupervisorStore {
     notice: undefined,
     size: { columns: 80, rows: 24 },
     clock: Date.now(),
+    frame: 0,
     ...initial,
     set: (patch) => set(patch),
     focusPanel: (focus) => set({ focus }),
