@@ -82,7 +82,7 @@ rows.push(...(await benchUi({ root, dir: join(scratch, 'ui') })))
   const parseStart = performance.now()
   for (const line of lines) JSON.parse(line)
   const parseMsFor1M = (performance.now() - parseStart) * 10
-  const { appendPerSecond, replayMsFor1M } = await benchEventLog(join(scratch, 'event-log'))
+  const { appendPerSecond, replayMsFor1M, keptMsFor1M } = await benchEventLog(join(scratch, 'event-log'))
   rows.push({
     benchmark: 'event log: events appended and written (a flush every 1,000)',
     result: `${format(appendPerSecond)} /s`,
@@ -91,9 +91,9 @@ rows.push(...(await benchUi({ root, dir: join(scratch, 'ui') })))
     pass: appendPerSecond >= 250_000,
   })
   rows.push({
-    benchmark: 'event log: replay of 1,000,000 events',
+    benchmark: 'event log: replay of 1,000,000 events, folded as they are read',
     result: `${format(replayMsFor1M)} ms`,
-    baseline: `\`JSON.parse\` of the lines alone (10 × 100,000): ${format(parseMsFor1M)} ms`,
+    baseline: `\`JSON.parse\` of the lines alone (10 × 100,000): ${format(parseMsFor1M)} ms; read into one array first: ${format(keptMsFor1M)} ms`,
     target: '< 2,000 ms',
     pass: replayMsFor1M < 2000,
   })
