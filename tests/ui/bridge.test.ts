@@ -131,14 +131,17 @@ describe('the bridge from run events to the store', () => {
         context: { source_stage: 'review', summary: 'fix it', attempt: 1 },
       },
     })
-    ui.send({
+    // An artifact written again unchanged made no commit: the panels that read git have nothing new.
+    const effect = {
       type: 'effect.recorded',
       stage: 'requirements',
       agent: 'product',
       kind: 'artifact',
-      name: 'REQUIREMENTS.md',
-      detail: 'written',
-    })
+    } as const
+    ui.send({ ...effect, name: 'RISK_REGISTER.md', detail: 'unchanged' })
+    ui.bridge.flush()
+    expect(ui.changed).toEqual([])
+    ui.send({ ...effect, name: 'REQUIREMENTS.md', detail: '900 characters', commit: 'abc1234' })
     ui.send({ type: 'run.finished', status: 'failed', message: 'gave up' })
     const s = ui.store.getState()
     expect(s.stages.implementation?.reopened).toBe(1)

@@ -103,7 +103,12 @@ export function createBridge(store: SupervisorStore, facts: QueueFacts, hooks: B
           }),
         )
       }
-      if (event.type === 'effect.recorded' && (event.kind === 'artifact' || event.kind === 'memory'))
+      // The panels read git: only an effect that made a commit changes what they show.
+      if (
+        event.type === 'effect.recorded' &&
+        event.commit &&
+        (event.kind === 'artifact' || event.kind === 'memory')
+      )
         (changed ??= new Set()).add(event.kind === 'artifact' ? 'artifacts' : 'memory')
     }
     const current = store.getState()
