@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { compileValidator } from '../contracts/ajv.js'
+import { lazyValidator } from '../contracts/ajv.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { isObject, readCheckedYaml } from '../contracts/shape.js'
 import { DEFAULT_CONFIG } from './defaults.js'
@@ -34,7 +34,7 @@ export interface ProjectConfig extends ProviderConfig {
 
 export const CONFIG_FILE = 'macds.yaml'
 
-const validator = compileValidator(configFileSchema)
+const validator = lazyValidator(configFileSchema)
 
 /**
  * Reads `<root>/macds.yaml` (the defaults when there is none). Every problem of the file is reported

@@ -62,6 +62,18 @@ function withFormats(ajv: Ajv2020): Ajv2020 {
 }
 
 /** Compiles a schema that `checkSchema` accepted; throws Ajv's error on strict-mode problems. */
+/**
+ * A validator compiled at its first use, for the schemas modules hold at their top level: a command
+ * that never checks that kind of file (the supervisor's first frame, say) does not pay for compiling it.
+ */
+export function lazyValidator(schema: Record<string, unknown>): SchemaValidator {
+  let compiled: SchemaValidator | undefined
+  const get = () => (compiled ??= compileValidator(schema))
+  const validator = (value: unknown) => get()(value)
+  validator.explain = (value: unknown) => get().explain(value)
+  return validator
+}
+
 export function compileValidator(schema: Record<string, unknown>): SchemaValidator {
   // A reloaded contract may reuse its schema's $id; the newest version replaces the old one.
   const id = typeof schema.$id === 'string' ? schema.$id : undefined

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path'
-import { compileValidator, type SchemaValidator } from './ajv.js'
+import { lazyValidator, type SchemaValidator } from './ajv.js'
 import { type CompiledRule, compileRules, compileSchema } from './compile-parts.js'
 import { contractFileSchema } from './contract-file-schema.js'
 import { IssueList } from './issues.js'
@@ -21,7 +21,7 @@ export interface CompiledContract {
 
 export type CompileResult = { ok: true; contract: CompiledContract } | { ok: false; issues: ContractIssue[] }
 
-const shapeValidator = compileValidator(contractFileSchema)
+const shapeValidator = lazyValidator(contractFileSchema)
 
 /**
  * Parses and checks the text of a contract file. Every problem comes back as an issue with a

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { compileValidator } from '../contracts/ajv.js'
+import { lazyValidator } from '../contracts/ajv.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { isObject, readCheckedYaml } from '../contracts/shape.js'
 import { parseDuration, policyFileSchema } from './policy-schema.js'
@@ -22,7 +22,7 @@ export const DEFAULT_MEMORY_POLICY: MemoryPolicy = {
   retrieval: { per_agent: { entries: 8, tokens: 1200 }, agents: {} },
 }
 
-const validator = compileValidator(policyFileSchema)
+const validator = lazyValidator(policyFileSchema)
 
 /**
  * Reads `<root>/memory/policy.yaml` (the defaults when there is none). Every problem is reported at

@@ -1,4 +1,4 @@
-import { compileValidator } from '../contracts/ajv.js'
+import { lazyValidator } from '../contracts/ajv.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { readCheckedYaml } from '../contracts/shape.js'
 import type { TokenUsage } from './types.js'
@@ -71,7 +71,7 @@ export const scriptFileSchema = {
   },
 } as const
 
-const validator = compileValidator(scriptFileSchema)
+const validator = lazyValidator(scriptFileSchema)
 
 /** Reads and checks a script; every problem is reported at file:line:col as one user error. */
 export async function loadScript(file: string): Promise<Script> {
