@@ -75,7 +75,7 @@ export class EventLog {
     file: string,
     options: { redact?: (line: string) => string; prepare?: () => void } = {},
   ): EventLog {
-    return new EventLog(file, undefined, 0, options.redact, options.prepare ?? (() => {}))
+    return new EventLog(file, undefined, 0, options.redact, options.prepare)
   }
 
   /**

@@ -3,9 +3,9 @@ import { dirname } from 'node:path'
 import { userError } from '../errors.js'
 
 /**
- * Marks a run as driven by this process (synchronously: a few quick calls, made before work starts). A lock left by a process that is gone (killed, crashed)
+ * Marks a run as driven by this process. A lock left by a process that is gone (killed, crashed)
  * is taken over; a lock held by a live process is a user error, so two processes never append to
- * one event log.
+ * one event log. Synchronous: a few quick calls, made before the work they guard.
  */
 export function acquireLock(file: string, runId: string): void {
   mkdirSync(dirname(file), { recursive: true })
@@ -38,13 +38,12 @@ export function releaseLock(file: string): void {
 
 /** The live process that holds a lock, if any (a missing lock, or one left by a dead process, has none). */
 export function lockHolder(file: string): number | undefined {
-  let text = ''
+  let pid: number
   try {
-    text = readFileSync(file, 'utf8')
+    pid = Number(readFileSync(file, 'utf8').trim())
   } catch {
     return undefined
   }
-  const pid = Number(text.trim())
   return pid && alive(pid) ? pid : undefined
 }
 
