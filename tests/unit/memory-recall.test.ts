@@ -101,6 +101,18 @@ describe('recall', () => {
     expect(got.map((r) => r.entry.scope)).toEqual(['failure'])
   })
 
+  it('ranks the same text asked again with other tags by those tags', async () => {
+    const store = await storeWith([
+      { content: 'handlers live in src/auth', tags: ['auth'] },
+      { content: 'queries live in src/db', tags: ['db'] },
+    ])
+    const first = (tags: string[]) =>
+      store.recall({ agent: 'all', text: 'where things live', tags, now: T0 })[0]?.entry.content
+    expect(first(['auth'])).toBe('handlers live in src/auth')
+    expect(first(['db'])).toBe('queries live in src/db')
+    expect(first(['auth'])).toBe('handlers live in src/auth')
+  })
+
   it('leaves out notes below the prune threshold', async () => {
     const store = await storeWith([{ scope: 'working', content: 'scratch' }])
     expect(store.recall({ agent: 'all', text: '', now: hoursLater(3.3) })).toHaveLength(1)

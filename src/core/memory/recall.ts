@@ -25,7 +25,7 @@ export function recallFrom(
   query: RecallQuery,
   budget: RetrievalBudget,
 ): RecalledEntry[] {
-  const task = taskTerms(query.text, query.tags)
+  const task = termsOf(query.text, query.tags ?? [])
   const nowMs = (query.now ?? new Date()).getTime()
   const candidates = Math.max(32, budget.entries * 4)
   const first = rank(index.visibleTo(query.agent), policy, task, nowMs, candidates)
@@ -33,6 +33,21 @@ export function recallFrom(
   if (fitted.complete || !first.overflowed) return fitted.chosen
   return fit(rank(index.visibleTo(query.agent), policy, task, nowMs, Number.POSITIVE_INFINITY).ranked, budget)
     .chosen
+}
+
+/** Tasks prepared recently: a stage visited again asks with the same text, so its words are kept. */
+const prepared = new Map<string, TaskTerms>()
+const PREPARED_KEPT = 64
+
+function termsOf(text: string, tags: readonly string[]): TaskTerms {
+  const key = `${tags.join('\u0000')}\u0001${text}`
+  let terms = prepared.get(key)
+  if (terms === undefined) {
+    if (prepared.size >= PREPARED_KEPT) prepared.delete(prepared.keys().next().value as string)
+    terms = taskTerms(text, tags)
+  } else prepared.delete(key) // moved to the end: the most recently used
+  prepared.set(key, terms)
+  return terms
 }
 
 function rank(
