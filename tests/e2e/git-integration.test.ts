@@ -194,6 +194,39 @@ describe('integration into the target branch', () => {
   )
 
   it(
+    'Ctrl+C while waiting for another run to integrate cancels at once; resume merges later',
+    async () => {
+      const root = await sampleRepo(await sampleSteps())
+      const head = gitIn(root, 'rev-parse', 'main')
+      // Another process holds the repository's integration lock, so the run waits for it.
+      const lock = join(root, '.macds', 'locks', 'integration')
+      await mkdir(join(root, '.macds', 'locks'), { recursive: true })
+      await writeFile(lock, `${process.pid}\n`)
+      const cli = spawnCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
+      const runId = await waitFor(() => /run (r-[0-9a-f-]+)/.exec(cli.output())?.[1], 20_000, 'the run id')
+      await waitFor(
+        () => (/final_approval\s+architect\s+#1 passed/.test(cli.output()) ? true : undefined),
+        40_000,
+        'every stage to pass',
+      )
+      await new Promise((r) => setTimeout(r, 300))
+      const interrupted = Date.now()
+      cli.child.kill('SIGINT')
+      expect(await cli.exit).toBe(130)
+      // The wait gives up at once, not after the ten minutes it allows another run's integration.
+      expect(Date.now() - interrupted).toBeLessThan(10_000)
+      expect((await runEvents(root, runId)).at(-1)?.type).toBe('run.cancelled')
+      expect(gitIn(root, 'rev-parse', 'main')).toBe(head)
+      expect(await readFile(lock, 'utf8')).toBe(`${process.pid}\n`) // another process's lock stays
+      await rm(lock)
+      const resumed = await runCli(['resume', runId], { cwd: root, timeoutMs: TIMEOUT })
+      expect(resumed.code).toBe(0)
+      expect(gitIn(root, 'show', 'main:src/farewell.js')).toContain('Goodbye')
+    },
+    TIMEOUT,
+  )
+
+  it(
     'after kill -9 during integration, main is unchanged, and resume merges fully',
     async () => {
       const root = await sampleRepo(await sampleSteps())

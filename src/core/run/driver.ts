@@ -164,8 +164,11 @@ async function loop(run: RunContext): Promise<void> {
       }
       startReady(run, ready, tasks, start)
       if (tasks.size === 0 && everyStagePassed(run)) {
-        // Nothing else runs once every stage passed: the run ends here, without a task of its own.
-        await finishPassedRun(run, signal).catch((error: unknown) => void (crashed ??= { error }))
+        // Nothing else runs once every stage passed: the run ends here, without a task of its own. Stopped
+        // by a cancel (while it waits for another run's integration, say), it is cancelled, not crashed.
+        await finishPassedRun(run, signal).catch((error: unknown) => {
+          if (!interrupted()) crashed ??= { error }
+        })
         continue
       }
       const waiting = awaitsPerson(run.state)

@@ -150,8 +150,9 @@ export async function gitWorkspace(
         const facts = { target_branch: info.target, target_tip, run_branch: info.branch, run_tip, merge_base }
         return { ...facts, ...caught }
       }),
-    async integrate({ merge, previous, planned }) {
+    async integrate({ merge, previous, planned, signal }) {
       return integrateRun({
+        signal,
         repo,
         info,
         runId,

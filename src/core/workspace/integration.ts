@@ -18,6 +18,8 @@ export interface IntegrationSteps {
   previous: IntegrationPlan | undefined
   /** Runs the pipeline again after the target was merged into the run branch. */
   revalidate: () => Promise<boolean>
+  /** Stops the wait for another run's integration (a cancelled run). */
+  signal?: AbortSignal
   planned: (plan: IntegrationPlan) => Promise<void>
 }
 
@@ -35,30 +37,34 @@ export async function integrateRun(steps: IntegrationSteps): Promise<Integration
       status: 'kept',
       message: `the run branch ${info.branch} passed validation and was not merged (--no-merge); merge it with: git merge --ff-only ${info.branch}`,
     }
-  return withRepositoryLock(repo, async () => {
-    const previous = steps.previous
-    if (previous) {
-      const tip = await targetTip(repo, info.target)
-      if (tip === previous.to) return merged(previous)
-      const moved = tip === previous.from ? await advance(steps, previous) : undefined
-      if (moved) return moved
-    }
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const from = await targetTip(repo, info.target)
-      const outcome = await catchUp(steps, from)
-      if (outcome) return outcome
-      const runTip = await head(info.worktree)
-      const to = steps.strategy === 'squash' ? await squash(steps, from, runTip) : runTip
-      const plan: IntegrationPlan = { target: info.target, from, to, strategy: steps.strategy }
-      await steps.planned(plan)
-      const result = await advance(steps, plan)
-      if (result) return result
-    }
-    return {
-      status: 'failed',
-      message: `${info.target} kept moving while the run integrated; ${info.branch} is kept, merge it by hand`,
-    }
-  })
+  return withRepositoryLock(
+    repo,
+    async () => {
+      const previous = steps.previous
+      if (previous) {
+        const tip = await targetTip(repo, info.target)
+        if (tip === previous.to) return merged(previous)
+        const moved = tip === previous.from ? await advance(steps, previous) : undefined
+        if (moved) return moved
+      }
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const from = await targetTip(repo, info.target)
+        const outcome = await catchUp(steps, from)
+        if (outcome) return outcome
+        const runTip = await head(info.worktree)
+        const to = steps.strategy === 'squash' ? await squash(steps, from, runTip) : runTip
+        const plan: IntegrationPlan = { target: info.target, from, to, strategy: steps.strategy }
+        await steps.planned(plan)
+        const result = await advance(steps, plan)
+        if (result) return result
+      }
+      return {
+        status: 'failed',
+        message: `${info.target} kept moving while the run integrated; ${info.branch} is kept, merge it by hand`,
+      }
+    },
+    steps.signal,
+  )
 }
 
 /** Merges a target that moved into the run branch and validates again; an outcome when that fails. */

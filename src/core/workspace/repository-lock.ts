@@ -9,12 +9,16 @@ const WAIT_MS = 10 * 60_000
 /**
  * Runs `work` while holding the repository's integration lock (.macds/locks/integration), so that
  * two runs never move a target at once. A lock left by a dead process is taken over; a live holder is
- * waited for.
+ * waited for, until `signal` aborts (the wait then rejects with its reason, and nothing was done).
  */
-export async function withRepositoryLock<T>(repo: string, work: () => Promise<T>): Promise<T> {
+export async function withRepositoryLock<T>(
+  repo: string,
+  work: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   // Runs of one process take turns here first: the lock file tells processes apart, not runs.
   const before = turns.get(repo) ?? Promise.resolve()
-  const mine = before.then(() => holdingFile(repo, work))
+  const mine = before.then(() => holdingFile(repo, work, signal))
   const settled = mine.then(
     () => undefined,
     () => undefined,
@@ -28,7 +32,7 @@ export async function withRepositoryLock<T>(repo: string, work: () => Promise<T>
 
 const turns = new Map<string, Promise<void>>()
 
-async function holdingFile<T>(repo: string, work: () => Promise<T>): Promise<T> {
+async function holdingFile<T>(repo: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const file = join(repo, '.macds', 'locks', 'integration')
   const deadline = Date.now() + WAIT_MS
   for (;;) {
@@ -37,7 +41,7 @@ async function holdingFile<T>(repo: string, work: () => Promise<T>): Promise<T> 
       break
     } catch (error) {
       if (!(error instanceof MacdsError) || error.code !== 'RUN_LOCKED' || Date.now() > deadline) throw error
-      await sleep(50 + Math.random() * 100)
+      await sleep(50 + Math.random() * 100, signal)
     }
   }
   try {
