@@ -2,7 +2,13 @@ import { basename } from 'node:path'
 import { sleep } from '../sleep.js'
 import { ProviderError } from './errors.js'
 import type { Script, ScriptStep } from './script.js'
-import { type CompletionRequest, type CompletionResult, estimateTokens, type Provider } from './types.js'
+import {
+  type CompletionRequest,
+  type CompletionResult,
+  estimateTokens,
+  type Provider,
+  tokensForChars,
+} from './types.js'
 
 /** The scripted provider, with what it has used so far. */
 export interface ScriptedProvider extends Provider {
@@ -100,18 +106,36 @@ function answer(step: ScriptStep, request: CompletionRequest, index: number): Co
     name,
     arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
   }))
-  const text = tool_calls ? '' : (step.raw ?? JSON.stringify(step.output, null, 2))
-  const prompt = request.messages.map((m) => m.content).join('\n')
+  const text = tool_calls ? '' : (step.raw ?? outputText(step.output))
+  // The prompt's length as if its messages were joined by newlines, without joining them.
+  let promptChars = request.messages.length - 1
+  for (const message of request.messages) promptChars += message.content.length
   const spent = tool_calls ? JSON.stringify(tool_calls) : text
   return {
     text,
     model: request.model,
-    usage: step.usage ?? { prompt_tokens: estimateTokens(prompt), completion_tokens: estimateTokens(spent) },
+    usage: step.usage ?? {
+      prompt_tokens: tokensForChars(promptChars),
+      completion_tokens: estimateTokens(spent),
+    },
     cost_usd: 0,
     mode: 'text',
     requests: 1,
     ...(tool_calls ? { tool_calls } : {}),
   }
+}
+
+/** An output as the answer's text, indented; worked out once per output (a script may repeat one). */
+const outputTexts = new WeakMap<object, string>()
+
+function outputText(output: unknown): string {
+  if (typeof output !== 'object' || output === null) return JSON.stringify(output, null, 2)
+  let text = outputTexts.get(output)
+  if (text === undefined) {
+    text = JSON.stringify(output, null, 2)
+    outputTexts.set(output, text)
+  }
+  return text
 }
 
 function noStep(script: Script, request: CompletionRequest, usedCount: number): ProviderError {

@@ -94,5 +94,10 @@ export const NO_USAGE: TokenUsage = { prompt_tokens: 0, completion_tokens: 0 }
 
 /** A rough token count for text whose usage a server did not report: about four characters a token. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4)
+  return tokensForChars(text.length)
+}
+
+/** The rough token count of text this many characters long. */
+export function tokensForChars(chars: number): number {
+  return Math.ceil(chars / 4)
 }
