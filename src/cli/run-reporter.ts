@@ -54,7 +54,8 @@ export function plainReporter(out: Writable, redact: Redactor): RunListener {
         return
       }
       case 'gate.requested': {
-        const ask = `  gate ${event.gate_id}: approve the output of ${event.agent} for ${event.stage}? (${event.summary})`
+        const why = event.reasons?.length ? `\n    why: ${event.reasons.join(' ')}` : ''
+        const ask = `  gate ${event.gate_id}: approve the output of ${event.agent} for ${event.stage}? (${event.summary})${why}`
         // Under --approve auto the answer follows at once: there is nothing to type.
         if (state.options.approve === 'auto') return line(ask)
         return line(

@@ -42,6 +42,8 @@ describe('autonomy that is earned', () => {
       expect(next.stdout).toMatch(
         /waiting for a person: g-[0-9a-f]{6} \(approve the output of product for requirements/,
       )
+      // The gate's line says why a person decides.
+      expect(next.stdout).toMatch(/\n {4}why: product's autonomy \(0\.\d+\) is below the low threshold/)
       const events = await runEvents(root, runIdOf(next.stdout))
       const gate = events.find((e) => e.type === 'gate.requested')
       expect(gate?.reasons).toEqual([expect.stringMatching(/autonomy \(0\.\d+\) is below the low threshold/)])
