@@ -41,9 +41,17 @@ async function poll<T>(
   }
 }
 
-/** The id of the one run the supervisor started in `root`. */
+/** The id of the one run the supervisor started in `root`, once its directory is there. */
 async function onlyRun(root: string): Promise<string> {
-  const runs = (await readdir(join(root, '.macds', 'runs'))).filter((name) => name.startsWith('r-'))
+  const dir = join(root, '.macds', 'runs')
+  const runs = await poll(
+    async () => {
+      const names = existsSync(dir) ? (await readdir(dir)).filter((name) => name.startsWith('r-')) : []
+      return names.length > 0 ? names : undefined
+    },
+    WAIT,
+    'the run directory',
+  )
   expect(runs).toHaveLength(1)
   return runs[0] ?? ''
 }
@@ -203,7 +211,6 @@ describe('the supervisor in a terminal', () => {
       try {
         await opened(cli)
         await startRun(cli)
-        await poll(() => existsSync(join(root, '.macds', 'runs')) || undefined, WAIT, 'the run directory')
         const runId = await onlyRun(root)
         await poll(
           async () =>
