@@ -72,12 +72,9 @@ function stepTaker(
   }
 }
 
-function matches(
-  step: ScriptStep,
-  request: Pick<CompletionRequest, 'agent' | 'stage' | 'task' | 'attempt'>,
-): boolean {
+/** Whether a step of the request's agent answers it: the stage, task and attempt it gives, if any, match. */
+function matches(step: ScriptStep, request: Pick<CompletionRequest, 'stage' | 'task' | 'attempt'>): boolean {
   return (
-    step.agent === request.agent &&
     (step.stage === undefined || step.stage === request.stage) &&
     (step.task === undefined || step.task === request.task) &&
     (step.attempt === undefined || step.attempt === request.attempt)
