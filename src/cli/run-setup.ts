@@ -54,9 +54,15 @@ function autonomyOf(
 
 /**
  * Loads the project (macds.yaml, agents, contracts), checks the workflow against the agents, and
- * creates the provider the options name. Any problem is a user error before the run starts.
+ * creates the provider the options name. Any problem is a user error before the run starts. A registry
+ * already watching the project's contracts (the supervisor's) is used as it is, and left open.
  */
-export async function setUpRun(cwd: string, choice: ProviderChoice, place: Placement): Promise<Setup> {
+export async function setUpRun(
+  cwd: string,
+  choice: ProviderChoice,
+  place: Placement,
+  shared: { contracts?: ContractRegistry } = {},
+): Promise<Setup> {
   const config = await loadConfig(cwd)
   // An invalid memory policy is reported before anything starts.
   const policy = await loadMemoryPolicy(config.root)
@@ -68,8 +74,9 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
   }
   // Watched for the whole run: a valid edit applies to the next stage, an invalid one leaves the last
   // valid version in force.
-  const contracts = await ContractRegistry.load(config.paths.contracts)
-  await contracts.watch()
+  const given = shared.contracts?.dir === config.paths.contracts ? shared.contracts : undefined
+  const contracts = given ?? (await ContractRegistry.load(config.paths.contracts))
+  if (!given) await contracts.watch()
   const script = choice.script ?? config.script
   const provider = await createProvider(config, { provider: choice.provider, script })
   const redact = projectRedactor(config)
@@ -112,6 +119,6 @@ export async function setUpRun(cwd: string, choice: ProviderChoice, place: Place
     },
     score: async (runId) =>
       void (await recordRunScores(config.root, runId, { agents, config: config.evaluation })),
-    close: () => contracts.close(),
+    close: () => (given ? Promise.resolve() : contracts.close()),
   }
 }

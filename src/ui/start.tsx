@@ -45,6 +45,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
   })
 
   let instance: Instance | undefined
+  let contracts: ContractRegistry | undefined
   let quit: (code: number) => void = () => {}
   const ended = new Promise<number>((resolve) => (quit = resolve))
   const mount = () => {
@@ -66,6 +67,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
     bridge,
     exit: (code) => quit(code),
     redact: options.redact,
+    contracts: () => contracts,
     async handOver(program) {
       instance?.unmount()
       leaveAlternateScreen(stdout)
@@ -97,7 +99,6 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
   process.on('exit', restore)
 
   enterAlternateScreen(stdout)
-  let contracts: ContractRegistry | undefined
   let unsubscribe = () => {}
   try {
     mount()

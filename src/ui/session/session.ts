@@ -1,3 +1,4 @@
+import type { ContractRegistry } from '../../core/contracts/registry.js'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,6 +40,8 @@ export interface SessionOptions {
   handOver: (program: () => Promise<void>) => Promise<void>
   /** Ends the app with an exit code; called once the run on screen has stopped. */
   exit: (code: number) => void
+  /** The supervisor's contract registry once loaded: runs use it rather than load and watch their own. */
+  contracts?: () => ContractRegistry | undefined
 }
 
 /**
@@ -86,7 +89,7 @@ export function createSession(options: SessionOptions): SupervisorSession {
     holder: { state?: RunState },
   ) => {
     const { setUpRun } = await import('../../cli/run-setup.js')
-    const setup = await setUpRun(config.root, options.choice, {})
+    const setup = await setUpRun(config.root, options.choice, {}, { contracts: options.contracts?.() })
     try {
       const record: RunListener = (event, state, line) => {
         holder.state = state
