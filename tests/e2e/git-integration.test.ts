@@ -14,6 +14,27 @@ const REQUIREMENT = 'Add a farewell function'
 const run = (root: string, ...extra: string[]) =>
   runCli(['run', REQUIREMENT, '--approve', 'auto', ...extra], { cwd: root, timeoutMs: TIMEOUT })
 
+/**
+ * A run on the sample repository whose every stage has passed and which now waits inside integration,
+ * because another live process (this one) holds the repository's integration lock.
+ */
+async function waitingForIntegrationLock() {
+  const root = await sampleRepo(await sampleSteps())
+  const head = gitIn(root, 'rev-parse', 'main')
+  const lock = join(root, '.macds', 'locks', 'integration')
+  await mkdir(join(root, '.macds', 'locks'), { recursive: true })
+  await writeFile(lock, `${process.pid}\n`)
+  const cli = spawnCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
+  const runId = await waitFor(() => /run (r-[0-9a-f-]+)/.exec(cli.output())?.[1], 20_000, 'the run id')
+  await waitFor(
+    () => (/final_approval\s+architect\s+#1 passed/.test(cli.output()) ? true : undefined),
+    40_000,
+    'every stage to pass',
+  )
+  await new Promise((r) => setTimeout(r, 300))
+  return { root, head, lock, cli, runId }
+}
+
 describe('integration into the target branch', () => {
   it(
     'leaves a checkout with uncommitted changes alone and says how to merge',
@@ -196,20 +217,7 @@ describe('integration into the target branch', () => {
   it(
     'Ctrl+C while waiting for another run to integrate cancels at once; resume merges later',
     async () => {
-      const root = await sampleRepo(await sampleSteps())
-      const head = gitIn(root, 'rev-parse', 'main')
-      // Another process holds the repository's integration lock, so the run waits for it.
-      const lock = join(root, '.macds', 'locks', 'integration')
-      await mkdir(join(root, '.macds', 'locks'), { recursive: true })
-      await writeFile(lock, `${process.pid}\n`)
-      const cli = spawnCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
-      const runId = await waitFor(() => /run (r-[0-9a-f-]+)/.exec(cli.output())?.[1], 20_000, 'the run id')
-      await waitFor(
-        () => (/final_approval\s+architect\s+#1 passed/.test(cli.output()) ? true : undefined),
-        40_000,
-        'every stage to pass',
-      )
-      await new Promise((r) => setTimeout(r, 300))
+      const { root, head, lock, cli, runId } = await waitingForIntegrationLock()
       const interrupted = Date.now()
       cli.child.kill('SIGINT')
       expect(await cli.exit).toBe(130)
@@ -229,20 +237,7 @@ describe('integration into the target branch', () => {
   it(
     'after kill -9 during integration, main is unchanged, and resume merges fully',
     async () => {
-      const root = await sampleRepo(await sampleSteps())
-      const head = gitIn(root, 'rev-parse', 'main')
-      // Another process holds the repository's integration lock, so the run waits inside integration.
-      const lock = join(root, '.macds', 'locks', 'integration')
-      await mkdir(join(root, '.macds', 'locks'), { recursive: true })
-      await writeFile(lock, `${process.pid}\n`)
-      const cli = spawnCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
-      const runId = await waitFor(() => /run (r-[0-9a-f-]+)/.exec(cli.output())?.[1], 20_000, 'the run id')
-      await waitFor(
-        () => (/final_approval\s+architect\s+#1 passed/.test(cli.output()) ? true : undefined),
-        40_000,
-        'every stage to pass',
-      )
-      await new Promise((r) => setTimeout(r, 300))
+      const { root, head, lock, cli, runId } = await waitingForIntegrationLock()
       cli.child.kill('SIGKILL')
       await cli.exit
       expect(gitIn(root, 'rev-parse', 'main')).toBe(head)
