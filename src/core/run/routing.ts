@@ -26,7 +26,7 @@ export function routeFailure(
   if (!route) return { kind: 'fail_run', message: `stage ${spec.id} failed and has no failure route` }
   const loop = (state.loops[spec.id] ?? 0) + 1
   const budget = route.budget + (state.extra_loops[spec.id] ?? 0)
-  const context = failureContext(spec.id, output, loop)
+  const context = failureContext(spec, output, loop)
   if (loop <= budget) return { kind: 'reopen', stage: route.reopen, from: spec.id, loop, budget, context }
   const other = stageOf(state.workflow, route.reopen)
   return escalate(agents, {
@@ -110,9 +110,13 @@ export function reviewRejectedTwice(
   })
 }
 
-/** What a stage re-opened by `source` is told. */
-export function failureContext(source: string, output: Json, attempt: number): FailureContext {
-  switch (source) {
+/**
+ * What a stage re-opened by `spec` is told, by the failing stage's contract. An output of another
+ * contract is summed up by the condition it failed and its own `summary`, if it has one.
+ */
+export function failureContext(spec: StageSpec, output: Json, attempt: number): FailureContext {
+  const source = spec.id
+  switch (spec.contract) {
     case 'review':
       return {
         source_stage: source,
@@ -145,8 +149,11 @@ export function failureContext(source: string, output: Json, attempt: number): F
         required_changes: output.required_changes ?? [],
         attempt,
       }
-    default:
-      return { source_stage: source, summary: JSON.stringify(output).slice(0, 500), attempt }
+    default: {
+      const condition = spec.pass_when === undefined ? '' : ` (pass_when: ${spec.pass_when})`
+      const said = typeof output.summary === 'string' ? `: ${output.summary}` : ''
+      return { source_stage: source, summary: `${source} did not pass${condition}${said}`, attempt }
+    }
   }
 }
 
