@@ -112,7 +112,17 @@ rows.push(...(await benchUi({ root, dir: join(scratch, 'ui') })))
 
 // The fan-out benchmark's engine runs are measured along with the chains (see below).
 const FAN_OUT = { runs: 21, warmUps: 5, delayMs: 10 }
-let fanOutEngine: Awaited<ReturnType<typeof benchEngineRun>>
+let fanOutMs = Number.POSITIVE_INFINITY
+// The engine benchmarks and their baselines are each measured in this many rounds, taken in turn, and
+// each keeps its best round (the lowest median): a shared machine's load only ever adds time, and it
+// comes and goes over seconds, longer than a round lasts.
+const ROUNDS = 3
+/** The lowest of ROUNDS medians of `measure`. */
+async function bestOf(measure: () => Promise<{ ms: number }>): Promise<number> {
+  let best = Number.POSITIVE_INFINITY
+  for (let round = 0; round < ROUNDS; round++) best = Math.min(best, (await measure()).ms)
+  return best
+}
 let benchBare: typeof Baselines.benchBare
 let benchBareParallel: typeof Baselines.benchBareParallel
 let benchLangGraph: typeof Baselines.benchLangGraph
@@ -122,9 +132,9 @@ let benchLangGraph: typeof Baselines.benchLangGraph
 // 5,000 warm-up transitions, so that what is measured is compiled code, not the JIT at work.
 // A transition's cost is the marginal one, that of each stage after the first. The baselines have no
 // I/O, so it is (T(N) - T(1)) / (N - 1) of their medians. The engine's is timed inside each run, from
-// the end of its first stage to run.finished, divided by N - 1 (serializing and buffering every event
-// included): subtracting whole runs would drown it in the jitter of the run's fixed cost (its lock,
-// creating the log, the final write and fdatasync), which is shown apart.
+// the end of its first stage to the end of its last, divided by N - 1 (serializing and buffering every
+// event included): subtracting whole runs would drown it in the jitter of the run's fixed cost (its
+// lock, creating the log, run.finished, the final write and fdatasync), which is shown apart.
 {
   const sizes = [
     { stages: 7, runs: 101 },
@@ -132,33 +142,38 @@ let benchLangGraph: typeof Baselines.benchLangGraph
     { stages: 1000, runs: 7 },
   ]
   const warmUps = (stages: number) => Math.min(500, Math.ceil(5000 / stages))
-  // The engine first, every size, so that the baselines' garbage does not land in its measurements.
-  const engines = []
-  for (const { stages, runs } of sizes) {
-    const options = { runs, warmUps: warmUps(stages) }
-    engines.push(await benchEngineRun(join(scratch, `engine-${stages}`), chain(stages), options))
+  // The engine first, every size, so that the baselines' garbage does not land in its measurements;
+  // the sizes in turn in each round (see ROUNDS), each keeping its round of the fastest transitions.
+  const engines: Awaited<ReturnType<typeof benchEngineRun>>[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, { stages, runs }] of sizes.entries()) {
+      const options = { runs, warmUps: warmUps(stages) }
+      const engine = await benchEngineRun(join(scratch, `engine-${stages}`), chain(stages), options)
+      if (!engines[index] || engine.stagesMs < engines[index].stagesMs) engines[index] = engine
+    }
+    const fan = await benchEngineRun(join(scratch, 'fan-out'), fanOut(50), { ...FAN_OUT, concurrency: 64 })
+    fanOutMs = Math.min(fanOutMs, fan.ms)
   }
-  fanOutEngine = await benchEngineRun(join(scratch, 'fan-out'), fanOut(50), { ...FAN_OUT, concurrency: 64 })
   // LangGraph is loaded only now: it installs an AsyncLocalStorage that every promise in the process then pays for.
   ;({ benchBare, benchBareParallel, benchLangGraph } = await import('./langgraph-bench.js'))
   const one = chain(1)
   const fixed = {
-    langGraph: (await benchLangGraph(one, { runs: 101, warmUps: warmUps(1) })).ms,
-    bare: (await benchBare(one, { runs: 101, warmUps: warmUps(1) })).ms,
+    langGraph: await bestOf(() => benchLangGraph(one, { runs: 101, warmUps: warmUps(1) })),
+    bare: await bestOf(() => benchBare(one, { runs: 101, warmUps: warmUps(1) })),
   }
   const perTransition: number[] = []
   for (const [index, { stages, runs }] of sizes.entries()) {
     const graph = chain(stages)
     const options = { runs, warmUps: warmUps(stages) }
     const engine = engines[index]!
-    const langGraph = (await benchLangGraph(graph, options)).ms
-    const bare = (await benchBare(graph, options)).ms
+    const langGraph = await bestOf(() => benchLangGraph(graph, options))
+    const bare = await bestOf(() => benchBare(graph, options))
     const marginal = (ms: number, base: number) => (Math.max(0, ms - base) * 1000) / (stages - 1)
     const cost = (engine.stagesMs * 1000) / (stages - 1)
     perTransition.push(cost)
     const flat = stages < 1000 || cost <= 1.5 * Math.min(...perTransition)
     rows.push({
-      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: cost per stage transition`,
+      benchmark: `run engine, chain of ${format(stages)} stages, instant agent: cost per stage transition (best of ${ROUNDS} rounds)`,
       result: `${cost.toFixed(1)} µs (fixed cost of a run: ${engine.fixedMs.toFixed(2)} ms)`,
       baseline: `LangGraph: ${marginal(langGraph, fixed.langGraph).toFixed(1)} µs; bare loop: ${marginal(bare, fixed.bare).toFixed(2)} µs`,
       target: stages < 1000 ? '<= 20 µs' : '<= 20 µs, flat (<= 1.5× the smaller chains)',
@@ -172,12 +187,12 @@ let benchLangGraph: typeof Baselines.benchLangGraph
   const graph = fanOut(50)
   const options = FAN_OUT
   const critical = 3 * options.delayMs
-  const engine = fanOutEngine.ms
-  const langGraph = (await benchLangGraph(graph, options)).ms
-  const bare = (await benchBareParallel(graph, options)).ms
+  const engine = fanOutMs
+  const langGraph = await bestOf(() => benchLangGraph(graph, options))
+  const bare = await bestOf(() => benchBareParallel(graph, options))
   const ratio = (ms: number) => `${(ms / critical).toFixed(2)}× (${ms.toFixed(1)} ms)`
   rows.push({
-    benchmark: 'run engine, fan-out 1 → 50 → 1 of 10 ms agents: wall time / critical path (30 ms)',
+    benchmark: `run engine, fan-out 1 → 50 → 1 of 10 ms agents: wall time / critical path (30 ms; best of ${ROUNDS} rounds)`,
     result: ratio(engine),
     baseline: `LangGraph: ${ratio(langGraph)}; bare promises: ${ratio(bare)}`,
     target: '<= 1.1×',
