@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import { MacdsError } from '../errors.js'
 import { type LoggedEvent, closeFile, ioError, openFile, scanEventLogEnd } from './event-file.js'
+import { QuietSync } from './quiet-sync.js'
 
 export { type LoggedEvent, readEventLog, replayEventLog } from './event-file.js'
 
@@ -26,7 +27,8 @@ const CHUNK_BYTES = 64 * 1024
  *
  * Writes are synchronous: a batch of a few kilobytes reaches the page cache in one gathered write
  * (writev) faster than a trip through the thread pool is dispatched, and nothing interleaves with it.
- * Only the fsync of the directory, which can take a while, goes to the thread pool.
+ * Only the fsyncs, which can take a while, go to the thread pool: the directory's, and the file's
+ * whenever writing pauses (QuietSync).
  */
 export class EventLog {
   readonly file: string
@@ -47,6 +49,8 @@ export class EventLog {
   private closed = false
   /** The fsync of a new file's directory entry, started once the file exists; the durable close waits for it. */
   private dirSync: Promise<void> = Promise.resolve()
+  /** Syncs the file in the background whenever writing pauses; made with the first write. */
+  private background: QuietSync | undefined
   private line = ''
   private tsMs = Number.NaN
   private tsText = ''
@@ -175,7 +179,8 @@ export class EventLog {
 
   /**
    * Writes what is left and closes the file; with `durable`, only once the disk has it (fdatasync,
-   * and for a new file the fsync of its directory). Appending afterwards is a bug. Safe to call twice
+   * and for a new file the fsync of its directory). What was written before the run's last pause is
+   * usually on disk by then (see QuietSync), so the final fdatasync has little left to do. Appending afterwards is a bug. Safe to call twice
    * (the first call's options hold). Rejects like `flush`; the file is closed either way.
    */
   close(options: { durable?: boolean } = {}): Promise<void> {
@@ -188,12 +193,14 @@ export class EventLog {
     this.scheduled = undefined
     try {
       this.write()
+      // A background sync still in flight ends before the last one, and before the file is closed.
+      await this.background?.stop()
       if (this.failure) throw this.failure
       if (durable && this.fd !== undefined) {
         try {
           fdatasyncSync(this.fd)
         } catch (error) {
-          this.break(ioError('write', this.file, error))
+          this.break(ioError('sync', this.file, error))
           throw this.failure
         }
         await this.dirSync
@@ -244,6 +251,8 @@ export class EventLog {
       this.pieces = []
       this.cut = 0
       this.used = 0
+      this.background ??= new QuietSync(fd, (error) => this.break(ioError('sync', this.file, error)))
+      this.background.written()
     } catch (error) {
       this.break(ioError('write', this.file, error))
     }
