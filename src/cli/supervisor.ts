@@ -13,16 +13,25 @@ export async function openSupervisor(context: CommandContext, start?: string): P
     context,
     'Run `macds` in a terminal, or use `macds run "<requirement>"` for a headless run (`macds --help` lists every command).',
   )
+  // The screen's code (Ink, React, the layout engine's WebAssembly) loads while the project is read:
+  // both leave the main thread waiting at times (compiling WebAssembly, reading files, asking git).
+  // A project that cannot be read is reported without waiting for it.
+  const screen = import('../ui/start.js')
+  screen.catch(() => {})
   const config = await loadConfig(context.cwd)
   const choice = providerChoice(context)
+  const [{ createProvider }, { loadProject }] = await Promise.all([
+    import('../core/providers/create.js'),
+    import('../ui/session/project.js'),
+  ])
   // Made once here so that a missing script or key is reported before the screen opens.
-  const { createProvider } = await import('../core/providers/create.js')
   const provider = await createProvider(config, choice)
-  const { startSupervisor } = await import('../ui/start.js')
+  const loaded = await loadProject(config, provider.name)
+  const { startSupervisor } = await screen
   return startSupervisor({
     config,
     choice,
-    provider: provider.name,
+    loaded,
     redact: projectRedactor(config),
     stdin,
     stdout,

@@ -7,7 +7,7 @@ import type { Redactor } from '../core/secrets.js'
 import { App } from './App.js'
 import { SessionContext, StoreContext } from './context.js'
 import { createSession } from './session/session.js'
-import { loadProject } from './session/project.js'
+import type { LoadedProject } from './session/project.js'
 import { createBridge } from './store/bridge.js'
 import { contractRows } from './store/contracts.js'
 import { createSupervisorStore } from './store/store.js'
@@ -16,7 +16,8 @@ import { enterAlternateScreen, leaveAlternateScreen } from './terminal.js'
 export interface SupervisorOptions {
   config: ProjectConfig
   choice: ProviderChoice
-  provider: string
+  /** The project as `loadProject` read it. */
+  loaded: LoadedProject
   redact: Redactor
   stdin: ReadStream
   stdout: WriteStream
@@ -29,8 +30,7 @@ export interface SupervisorOptions {
  * entered first and left on every way out: quitting, a crash, SIGINT, SIGTERM, SIGHUP.
  */
 export async function startSupervisor(options: SupervisorOptions): Promise<number> {
-  const { config, stdin, stdout } = options
-  const loaded = await loadProject(config, options.provider)
+  const { config, stdin, stdout, loaded } = options
   const store = createSupervisorStore({
     project: loaded.project,
     workflow: config.workflow,

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { ProjectConfig } from '../config/load.js'
-import { lazyValidator } from '../contracts/ajv.js'
+import * as validators from '../../generated/file-validators.js'
+import { withExplanations } from '../contracts/ajv.js'
 import type { IssueList } from '../contracts/issues.js'
 import { type FileIssues, invalidFilesError } from '../contracts/issues-error.js'
 import { contractNameOf, listContractFiles } from '../contracts/load.js'
@@ -18,7 +19,7 @@ export interface AgentsLoad {
   problems: (FileIssues & { file: string })[]
 }
 
-const validator = lazyValidator(agentFileSchema)
+const validator = withExplanations(validators.agent, agentFileSchema)
 
 /**
  * Reads every agents/<id>.yaml of the configured directory and checks it on its own (shape, id

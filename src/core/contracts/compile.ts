@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path'
-import { lazyValidator, type SchemaValidator } from './ajv.js'
+import * as validators from '../../generated/file-validators.js'
+import { type SchemaValidator, withExplanations } from './ajv.js'
 import { type CompiledRule, compileRules, compileSchema } from './compile-parts.js'
 import { contractFileSchema } from './contract-file-schema.js'
 import { IssueList } from './issues.js'
@@ -21,7 +22,7 @@ export interface CompiledContract {
 
 export type CompileResult = { ok: true; contract: CompiledContract } | { ok: false; issues: ContractIssue[] }
 
-const shapeValidator = lazyValidator(contractFileSchema)
+const shapeValidator = withExplanations(validators.contract, contractFileSchema)
 
 /**
  * Parses and checks the text of a contract file. Every problem comes back as an issue with a

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { lazyValidator } from '../contracts/ajv.js'
+import * as validators from '../../generated/file-validators.js'
+import { withExplanations } from '../contracts/ajv.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { isObject, readCheckedYaml } from '../contracts/shape.js'
 import { parseDuration, policyFileSchema } from './policy-schema.js'
@@ -22,7 +23,7 @@ export const DEFAULT_MEMORY_POLICY: MemoryPolicy = {
   retrieval: { per_agent: { entries: 8, tokens: 1200 }, agents: {} },
 }
 
-const validator = lazyValidator(policyFileSchema)
+const validator = withExplanations(validators.policy, policyFileSchema)
 
 /**
  * Reads `<root>/memory/policy.yaml` (the defaults when there is none). Every problem is reported at

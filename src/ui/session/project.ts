@@ -12,10 +12,14 @@ import type { AgentView, ArtifactRow, MemoryView, ProjectView } from '../store/t
 /** How many of the strongest notes the memory panel lists. */
 const STRONGEST = 12
 
+export type LoadedProject = Awaited<ReturnType<typeof loadProject>>
+
 /** The project as the supervisor opens on it: where, which agents, and what the queue needs of them. */
 export async function loadProject(config: ProjectConfig, provider: string) {
+  // git answers while the agent files are read.
+  const branching = currentBranch(config.root).catch(() => undefined)
   const agents = await loadAgents(config)
-  const branch = await currentBranch(config.root).catch(() => undefined)
+  const branch = await branching
   const architect = agents.find((a) => a.id === 'architect') ?? agents[0]
   const project: ProjectView = {
     repo: basename(config.root),
