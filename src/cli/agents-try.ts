@@ -6,7 +6,6 @@ import { createPromptStore } from '../core/agents/prompt-store.js'
 import { runAgent } from '../core/agents/runtime.js'
 import { loadConfig } from '../core/config/load.js'
 import { formatViolation } from '../core/contracts/format.js'
-import { loadNamedContract } from '../core/contracts/find.js'
 import { readValueFile } from '../core/contracts/value-file.js'
 import { userError } from '../core/errors.js'
 import { createProvider } from '../core/providers/create.js'
@@ -45,6 +44,7 @@ export const agentsTry: Command = {
     }
     const config = await loadConfig(cwd)
     const agent = findAgent(await loadAgents(config), context.positionals[0] ?? '')
+    const { loadNamedContract } = await import('../core/contracts/find.js')
     const contract = await loadNamedContract(config.paths.contracts, str(options.contract) ?? agent.contract)
     const input = await readValueFile(resolve(cwd, options.input))
     const provider = await createProvider(config, providerChoice(context))

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path'
-import { formatViolation, loadNamedContract, readValueFile, validateValue } from '../core/contracts/index.js'
 import { type Command, say } from './command.js'
 
 export const contractsCheck: Command = {
@@ -18,6 +17,8 @@ export const contractsCheck: Command = {
   },
   async run(context) {
     const [name = '', file = ''] = context.positionals
+    const { formatViolation, loadNamedContract, readValueFile, validateValue } =
+      await import('../core/contracts/index.js')
     const contract = await loadNamedContract(resolve(context.cwd, 'contracts'), name)
     const value = await readValueFile(resolve(context.cwd, file))
     const part = context.options.input ? 'input' : 'output'

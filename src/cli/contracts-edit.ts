@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { openDraft, saveDraft } from '../core/contracts/draft.js'
-import { contractNameOf, formatIssue, listContractFiles } from '../core/contracts/index.js'
+import { contractNameOf, listContractFiles } from '../core/contracts/files.js'
+import { formatIssue } from '../core/contracts/format.js'
 import { openInEditor } from '../core/editor.js'
 import { userError } from '../core/errors.js'
 import { stateDir } from '../core/state-dir.js'
@@ -23,6 +23,7 @@ export const contractsEdit: Command = {
         `no contract named '${name}' in ${dir}`,
         'Run `macds contracts list` to see the contracts.',
       )
+    const { openDraft, saveDraft } = await import('../core/contracts/draft.js')
     const draft = await openDraft(file, await stateDir(context.cwd, 'drafts'), name)
     const shownDraft = relative(context.cwd, draft.draftFile)
     if (draft.resumed)

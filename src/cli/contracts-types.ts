@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { type CompiledContract, listContractFiles, loadContractFile } from '../core/contracts/index.js'
+import { listContractFiles } from '../core/contracts/files.js'
+import type { CompiledContract } from '../core/contracts/index.js'
 import { GENERATED_HEADER, generateContractTypes } from '../core/contracts/typegen.js'
 import { userError } from '../core/errors.js'
 import { type Command, say } from './command.js'
@@ -52,6 +53,7 @@ export const contractsTypes: Command = {
 
 async function loadAllValid(dir: string): Promise<CompiledContract[]> {
   const contracts: CompiledContract[] = []
+  const { loadContractFile } = await import('../core/contracts/load.js')
   for (const file of await listContractFiles(dir)) {
     const result = await loadContractFile(file)
     if (!result.ok) {

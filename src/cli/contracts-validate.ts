@@ -1,10 +1,7 @@
 import { relative, resolve } from 'node:path'
-import {
-  type CompileResult,
-  formatIssue,
-  listContractFiles,
-  readContractFile,
-} from '../core/contracts/index.js'
+import { listContractFiles } from '../core/contracts/files.js'
+import { formatIssue } from '../core/contracts/format.js'
+import type { CompileResult } from '../core/contracts/index.js'
 import { type Command, type CommandContext, say } from './command.js'
 import { table } from './table.js'
 
@@ -19,6 +16,7 @@ interface FileReport {
 async function compileAll(context: CommandContext, dir = context.positionals[0]): Promise<FileReport[]> {
   const root = resolve(context.cwd, dir ?? 'contracts')
   const files = await listContractFiles(root)
+  const { readContractFile } = await import('../core/contracts/load.js')
   return Promise.all(
     files.map(async (file) => {
       const { text, result } = await readContractFile(file)

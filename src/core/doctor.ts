@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { modelOf, readAgents } from './agents/load.js'
 import { type ProjectConfig, loadConfig } from './config/load.js'
-import { listContractFiles, loadContractFile } from './contracts/load.js'
+import { listContractFiles } from './contracts/files.js'
 import { toMacdsError } from './errors.js'
 import { createProvider, type ProviderChoice } from './providers/create.js'
 
@@ -95,6 +95,8 @@ async function gitChecks(root: string): Promise<Check[]> {
 async function contractsCheck(config: ProjectConfig): Promise<Check> {
   try {
     const files = await listContractFiles(config.paths.contracts)
+    // The contract compiler (Ajv, CEL) is loaded only by the commands that compile contracts.
+    const { loadContractFile } = await import('./contracts/load.js')
     const results = await Promise.all(files.map(loadContractFile))
     const invalid = results.filter((r) => !r.ok).length
     return invalid === 0

@@ -1,7 +1,7 @@
 import { render, type Instance } from 'ink'
 import type { ReadStream, WriteStream } from 'node:tty'
 import type { ProjectConfig } from '../core/config/load.js'
-import { ContractRegistry } from '../core/contracts/registry.js'
+import type { ContractRegistry } from '../core/contracts/registry.js'
 import type { ProviderChoice } from '../core/providers/create.js'
 import type { Redactor } from '../core/secrets.js'
 import { App } from './App.js'
@@ -102,7 +102,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<numbe
   let unsubscribe = () => {}
   try {
     mount()
-    // Compiled once the screen is up: the first frame does not wait for the contracts.
+    // Loaded and compiled once the screen is up: the first frame waits neither for the contract
+    // compiler (Ajv, the file watcher) to load nor for the contracts to compile.
+    const { ContractRegistry } = await import('../core/contracts/registry.js')
     contracts = await ContractRegistry.load(config.paths.contracts)
     store.getState().set({ contracts: contractRows(contracts.entries()) })
     unsubscribe = contracts.subscribe(bridge.contract)

@@ -4,10 +4,10 @@ import { readdir, readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { ProjectConfig } from '../config/load.js'
 import * as validators from '../../generated/file-validators.js'
-import { withExplanations } from '../contracts/ajv.js'
+import { fileShape } from '../contracts/file-shape.js'
 import type { IssueList } from '../contracts/issues.js'
 import { type FileIssues, invalidFilesError } from '../contracts/issues-error.js'
-import { contractNameOf, listContractFiles } from '../contracts/load.js'
+import { contractNameOf, listContractFiles } from '../contracts/files.js'
 import { type CheckedFile, readCheckedYaml } from '../contracts/shape.js'
 import { userError } from '../errors.js'
 import { agentFileSchema } from './schema.js'
@@ -19,7 +19,7 @@ export interface AgentsLoad {
   problems: (FileIssues & { file: string })[]
 }
 
-const validator = withExplanations(validators.agent, agentFileSchema)
+const validator = fileShape(validators.agent, agentFileSchema)
 
 /**
  * Reads every agents/<id>.yaml of the configured directory and checks it on its own (shape, id

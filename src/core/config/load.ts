@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as validators from '../../generated/file-validators.js'
-import { withExplanations } from '../contracts/ajv.js'
+import { fileShape } from '../contracts/file-shape.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { isObject, readCheckedYaml } from '../contracts/shape.js'
 import { DEFAULT_CONFIG } from './defaults.js'
@@ -35,7 +35,7 @@ export interface ProjectConfig extends ProviderConfig {
 
 export const CONFIG_FILE = 'macds.yaml'
 
-const validator = withExplanations(validators.config, configFileSchema)
+const validator = fileShape(validators.config, configFileSchema)
 
 /**
  * Reads `<root>/macds.yaml` (the defaults when there is none). Every problem of the file is reported

@@ -52,20 +52,20 @@ export function compileValidator(schema: Record<string, unknown>): SchemaValidat
 }
 
 /**
- * A validator from `check`, a compiled `schema` (at run time, or at build time by
- * src/build/validators.ts for macds' own files); `explain` compiles `schema` again with every error,
- * the first time it is asked.
+ * A validator from `check`, a compiled `schema` (at run time, or at build time for a contract file's
+ * shape); `explain` compiles `schema` again with every error, the first time it is asked.
  */
 export function withExplanations(check: (value: unknown) => boolean, schema: object): SchemaValidator {
-  const id = '$id' in schema && typeof schema.$id === 'string' ? schema.$id : undefined
-  let explainer: (((value: unknown) => boolean) & { errors?: ErrorObject[] | null }) | undefined
+  let explain: ((value: unknown) => ErrorObject[]) | undefined
   const validator = (value: unknown) => check(value)
-  validator.explain = (value: unknown): ErrorObject[] => {
-    if (!explainer) {
-      if (id) explainingAjv().removeSchema(id)
-      explainer = explainingAjv().compile(schema)
-    }
-    return explainer(value) ? [] : [...(explainer.errors ?? [])]
-  }
+  validator.explain = (value: unknown): ErrorObject[] => (explain ??= explainer(schema))(value)
   return validator
+}
+
+/** `schema` compiled with every error and the data each is about: the slow path, for values that failed. */
+export function explainer(schema: object): (value: unknown) => ErrorObject[] {
+  const id = '$id' in schema && typeof schema.$id === 'string' ? schema.$id : undefined
+  if (id) explainingAjv().removeSchema(id)
+  const explain = explainingAjv().compile(schema)
+  return (value) => (explain(value) ? [] : [...(explain.errors ?? [])])
 }

@@ -1,6 +1,7 @@
 import { userError } from '../errors.js'
 import type { CompiledContract } from './compile.js'
-import { contractNameOf, listContractFiles, loadContractFile } from './load.js'
+import { contractNameOf, listContractFiles } from './files.js'
+import { loadContractFile } from './load.js'
 
 /** Loads the contract `name` from `dir`; missing or invalid is a user error that says what to do. */
 export async function loadNamedContract(dir: string, name: string): Promise<CompiledContract> {

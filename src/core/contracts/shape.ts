@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises'
+import type { ErrorObject } from 'ajv'
 import type { SchemaValidator } from './ajv.js'
+import type { FileShape } from './file-shape.js'
 import { IssueList } from './issues.js'
 import { locate } from './positions.js'
 import { describeSchemaError } from './suggest.js'
@@ -27,8 +29,12 @@ export function checkShape(
   issues: IssueList,
   code: IssueCode,
 ): void {
-  if (validator(value)) return
-  for (const error of validator.explain(value)) {
+  if (!validator(value)) addShapeIssues(validator.explain(value), issues, code)
+}
+
+/** An issue with `code` for each schema error, at the position in the file it is about. */
+function addShapeIssues(errors: readonly ErrorObject[], issues: IssueList, code: IssueCode): void {
+  for (const error of errors) {
     const problem = describeSchemaError(error)
     // A missing or unknown property is shown at its object or at its key, not at a path that does not exist.
     const key = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined
@@ -52,11 +58,7 @@ export interface CheckedFile {
 }
 
 /** Reads a YAML file and checks it against the format `validator` describes, collecting every issue. */
-export async function readCheckedYaml(
-  file: string,
-  validator: SchemaValidator,
-  code: IssueCode,
-): Promise<CheckedFile> {
+export async function readCheckedYaml(file: string, shape: FileShape, code: IssueCode): Promise<CheckedFile> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -68,6 +70,6 @@ export async function readCheckedYaml(
   }
   const issues = new IssueList(file, text)
   const value = parseYamlFile(text, issues)
-  if (issues.items.length === 0) checkShape(value, validator, issues, code)
+  if (issues.items.length === 0 && !shape(value)) addShapeIssues(await shape.explain(value), issues, code)
   return { file, text, value, issues }
 }

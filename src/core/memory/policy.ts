@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import * as validators from '../../generated/file-validators.js'
-import { withExplanations } from '../contracts/ajv.js'
+import { fileShape } from '../contracts/file-shape.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { isObject, readCheckedYaml } from '../contracts/shape.js'
 import { parseDuration, policyFileSchema } from './policy-schema.js'
@@ -23,7 +23,7 @@ export const DEFAULT_MEMORY_POLICY: MemoryPolicy = {
   retrieval: { per_agent: { entries: 8, tokens: 1200 }, agents: {} },
 }
 
-const validator = withExplanations(validators.policy, policyFileSchema)
+const validator = fileShape(validators.policy, policyFileSchema)
 
 /**
  * Reads `<root>/memory/policy.yaml` (the defaults when there is none). Every problem is reported at

@@ -1,5 +1,5 @@
 import * as validators from '../../generated/file-validators.js'
-import { withExplanations } from '../contracts/ajv.js'
+import { fileShape } from '../contracts/file-shape.js'
 import { invalidFilesError } from '../contracts/issues-error.js'
 import { readCheckedYaml } from '../contracts/shape.js'
 import { scriptFileSchema } from './script-schema.js'
@@ -28,7 +28,7 @@ export interface Script {
   steps: ScriptStep[]
 }
 
-const validator = withExplanations(validators.script, scriptFileSchema)
+const validator = fileShape(validators.script, scriptFileSchema)
 
 /** Reads and checks a script; every problem is reported at file:line:col as one user error. */
 export async function loadScript(file: string): Promise<Script> {
