@@ -83,6 +83,23 @@ describe('the memory store', () => {
     },
   )
 
+  it('does not write a reinforcement that changes next to nothing: full confidence, within a hundredth of the half-life', async () => {
+    const root = await tempDir()
+    const store = await openMemory(root, DEFAULT_MEMORY_POLICY)
+    // The failure scope's half-life is 24 hours: a hundredth of it is 14.4 minutes.
+    const entry = await store.add(note({ scope: 'failure', confidence: 1 }), T0)
+    const minutes = (m: number) => new Date(T0.getTime() + m * 60_000)
+    expect(await store.reinforce([entry.id], minutes(1))).toEqual([])
+    expect(await store.reinforce([entry.id], minutes(14))).toEqual([])
+    expect(await lines(root, 'failure')).toHaveLength(1)
+    const [later] = await store.reinforce([entry.id], minutes(15))
+    expect(later?.reinforced).toBe(minutes(15).toISOString())
+    expect(await lines(root, 'failure')).toHaveLength(2)
+    // Below full confidence, every reinforcement counts: the confidence goes up a step.
+    const weaker = await store.add(note({ scope: 'failure', content: 'a weaker note', confidence: 0.5 }), T0)
+    expect((await store.reinforce([weaker.id], minutes(1)))[0]?.confidence).toBe(0.6)
+  })
+
   it('prunes the notes below the threshold, at its boundary, and rewrites the files compactly', async () => {
     const root = await tempDir()
     const policy = { ...DEFAULT_MEMORY_POLICY, prune: { threshold: 0.25 } }
@@ -92,7 +109,7 @@ describe('the memory store', () => {
       [{ scope: 'working', content: 'just under', confidence: 0.99 }, false],
       [{ scope: 'failure', content: 'a day old failure' }, true],
       [{ scope: 'project', content: 'weak from the start', confidence: 0.2 }, false],
-      [{ scope: 'skill', content: 'a skill' }, true],
+      [{ scope: 'skill', content: 'a skill', confidence: 0.9 }, true],
     ]
     const added = []
     for (const [extra] of cases) added.push(await store.add(note(extra), T0))

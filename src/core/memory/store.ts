@@ -16,7 +16,7 @@ import {
   type WeighedEntry,
 } from './types.js'
 import { checkNewEntry } from './validate.js'
-import { firstVersion, newMemoryId, reinforcedVersion, rewrittenVersion } from './versions.js'
+import { firstVersion, newMemoryId, reinforcedVersion, rewrittenVersion, worthWriting } from './versions.js'
 
 export type { PruneResult }
 
@@ -68,11 +68,11 @@ export class MemoryStore {
   async add(input: NewMemoryEntry, now = new Date()): Promise<MemoryEntry> {
     const fresh = checkNewEntry(input)
     return this.write(async () => {
-      const same = this.index.sameContent(fresh)
+      const same = this.index.sameContent(fresh)?.entry
       const taken = (id: string) => this.index.has(id)
-      const entry = same
-        ? rewrittenVersion(same.entry, fresh, now)
-        : firstVersion(newMemoryId(taken), fresh, now)
+      const entry = same ? rewrittenVersion(same, fresh, now) : firstVersion(newMemoryId(taken), fresh, now)
+      // Written again soon with nothing new, the note stays as it is.
+      if (same && !this.worthWriting(same, entry, now)) return same
       await this.append([entry])
       return entry
     })
@@ -87,12 +87,18 @@ export class MemoryStore {
     })
   }
 
-  /** Marks notes that helped: their decay starts again now and their confidence goes up a step. */
+  /**
+   * Marks notes that helped: their decay starts again now and their confidence goes up a step. A note
+   * for which that changes next to nothing is left as it is (see `worthWriting`). Returns the
+   * versions written.
+   */
   reinforce(ids: readonly string[], now = new Date()): Promise<MemoryEntry[]> {
     return this.write(async () => {
       const updated = [...new Set(ids)].flatMap((id) => {
-        const item = this.index.get(id)
-        return item ? [reinforcedVersion(item.entry, now)] : []
+        const entry = this.index.get(id)?.entry
+        if (!entry) return []
+        const updated = reinforcedVersion(entry, now)
+        return this.worthWriting(entry, updated, now) ? [updated] : []
       })
       await this.append(updated)
       return updated
@@ -160,6 +166,10 @@ export class MemoryStore {
   }
 
   /** Appends new versions of notes to their scopes' files, then holds them in the index. */
+  private worthWriting(entry: MemoryEntry, updated: MemoryEntry, now: Date): boolean {
+    return worthWriting(entry, updated, this.policy.scopes[entry.scope].half_life_hours, now)
+  }
+
   private async append(entries: MemoryEntry[]): Promise<void> {
     if (entries.length === 0) return
     for (const scope of MEMORY_SCOPES) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { ageHours } from './decay.js'
 import type { MemoryEntry } from './types.js'
 import type { CheckedEntry } from './validate.js'
 
@@ -15,6 +16,26 @@ export function firstVersion(id: string, fresh: CheckedEntry, now: Date): Memory
 /** A note that helped: its decay restarts now and its confidence goes up a step. */
 export function reinforcedVersion(entry: MemoryEntry, now: Date): MemoryEntry {
   return { ...entry, confidence: stepUp(entry.confidence), reinforced: now.toISOString() }
+}
+
+/**
+ * Whether `updated`, a version of `entry` reinforced or written again now, changes what recall sees:
+ * a higher confidence, more tags, or the restart of a decay that has run for at least a hundredth of
+ * the half-life (0.7 % of the strength). A note that helps stage after stage of a run looping through
+ * its stages would otherwise be written again at every pass, for nothing: the versions would fill its
+ * file, and each one costs the stage a write.
+ */
+export function worthWriting(
+  entry: MemoryEntry,
+  updated: MemoryEntry,
+  halfLifeHours: number,
+  now: Date,
+): boolean {
+  return (
+    updated.confidence !== entry.confidence ||
+    updated.tags.length !== entry.tags.length ||
+    ageHours(entry.reinforced, now) >= halfLifeHours / 100
+  )
 }
 
 /**
