@@ -138,10 +138,15 @@ async function loop(run: RunContext): Promise<void> {
   // A log that cannot be created or written wakes the loop, which then stops the run.
   run.log.onBreak = () => wake.notify()
   let crashed: { error: unknown } | undefined
+  // Stages running, counted as they start and end: the scheduler reads it at every wake-up.
+  let stagesRunning = 0
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
+    const stage = key.startsWith('stage:')
+    if (stage) stagesRunning++
     const promise = work(signal)
       .catch((error: unknown) => void (crashed ??= { error }))
       .finally(() => {
+        if (stage) stagesRunning--
         tasks.delete(key)
         wake.notify()
       })
@@ -162,7 +167,7 @@ async function loop(run: RunContext): Promise<void> {
           start(key, (s) => arbitrate(run, escalation, s))
         }
       }
-      startReady(run, ready, tasks, start)
+      startReady(run, ready, tasks, stagesRunning, start)
       if (tasks.size === 0 && everyStagePassed(run)) {
         // Nothing else runs once every stage passed: the run ends here, without a task of its own. Stopped
         // by a cancel (while it waits for another run's integration, say), it is cancelled, not crashed.
@@ -219,12 +224,11 @@ function startReady(
   run: RunContext,
   ready: ReadyStages,
   tasks: Map<string, unknown>,
+  running: number,
   start: (key: string, work: (signal: AbortSignal) => Promise<void>) => void,
 ): void {
   const { state } = run
   if (Object.values(state.escalations).some((e) => e.status === 'pending')) return
-  let running = 0
-  for (const key of tasks.keys()) if (key.startsWith('stage:')) running++
   const free = state.workflow.concurrency - running
   if (free <= 0) return
   for (const spec of ready.take(state, free, (id) => tasks.has(`stage:${id}`))) {
