@@ -1,3 +1,10 @@
+/**
+ * Most benchmarks and their baselines are measured in this many rounds, taken in turn, and each keeps
+ * its best round (the lowest median, the highest rate): a shared machine's load only ever adds time,
+ * and it comes and goes over seconds, longer than a round lasts (ADR-075).
+ */
+export const ROUNDS = 3
+
 import { spawnSync } from 'node:child_process'
 
 /** Runs `fn` repeatedly for about `ms` milliseconds (after a warm-up) and returns calls per second. */
