@@ -57,7 +57,7 @@ export interface CheckedFile {
   issues: IssueList
 }
 
-/** Reads a YAML file and checks it against the format `validator` describes, collecting every issue. */
+/** Reads a YAML file and checks it against the file format `shape`, collecting every issue. */
 export async function readCheckedYaml(file: string, shape: FileShape, code: IssueCode): Promise<CheckedFile> {
   let text: string
   try {

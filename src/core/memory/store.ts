@@ -97,8 +97,8 @@ export class MemoryStore {
       const updated = [...new Set(ids)].flatMap((id) => {
         const entry = this.index.get(id)?.entry
         if (!entry) return []
-        const updated = reinforcedVersion(entry, now)
-        return this.worthWriting(entry, updated, now) ? [updated] : []
+        const version = reinforcedVersion(entry, now)
+        return this.worthWriting(entry, version, now) ? [version] : []
       })
       await this.append(updated)
       return updated
@@ -165,11 +165,11 @@ export class MemoryStore {
     return serialize(this.dir, task)
   }
 
-  /** Appends new versions of notes to their scopes' files, then holds them in the index. */
   private worthWriting(entry: MemoryEntry, updated: MemoryEntry, now: Date): boolean {
     return worthWriting(entry, updated, this.policy.scopes[entry.scope].half_life_hours, now)
   }
 
+  /** Appends new versions of notes to their scopes' files, then holds them in the index. */
   private async append(entries: MemoryEntry[]): Promise<void> {
     if (entries.length === 0) return
     for (const scope of MEMORY_SCOPES) {
