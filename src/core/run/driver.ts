@@ -195,7 +195,8 @@ async function loop(run: RunContext): Promise<void> {
       await wake.wait()
     }
   } finally {
-    stop.abort(RUN_OVER)
+    // Only what still runs needs telling (aborting costs an event dispatch on the run's last path).
+    if (tasks.size > 0 || polling) stop.abort(RUN_OVER)
   }
 }
 
@@ -252,6 +253,7 @@ async function cancel(run: RunContext, tasks: Map<string, Promise<void>>): Promi
 
 /** Stops the tasks still running when the run has ended (a failure elsewhere) and waits for them. */
 async function stopAll(stop: AbortController, tasks: Map<string, Promise<void>>): Promise<void> {
+  if (tasks.size === 0) return
   stop.abort(RUN_OVER)
   await Promise.allSettled(tasks.values())
 }
