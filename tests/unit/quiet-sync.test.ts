@@ -2,7 +2,7 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { QUIET_MS, QuietSync } from '../../src/core/run/quiet-sync.js'
+import { QuietSync } from '../../src/core/run/quiet-sync.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -11,11 +11,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * EBADF, so a sync that was attempted shows up as an error, and one that was not, as none.
  */
 const NOT_OPEN = 2 ** 30
+/** A short quiet period, for the tests that wait for it. */
+const QUIET_MS = 5
 
 describe('QuietSync', () => {
   it('syncs once writing has paused, and reports a failed sync once', async () => {
     const errors: string[] = []
-    const sync = new QuietSync(NOT_OPEN, (error) => errors.push(error.code ?? ''))
+    const sync = new QuietSync(NOT_OPEN, (error) => errors.push(error.code ?? ''), QUIET_MS)
     sync.written()
     expect(errors).toEqual([])
     await sleep(QUIET_MS * 10)
@@ -41,7 +43,7 @@ describe('QuietSync', () => {
 
   it('never syncs after stop, which waits for a sync in flight', async () => {
     const errors: string[] = []
-    const stopped = new QuietSync(NOT_OPEN, (error) => errors.push(error.code ?? ''))
+    const stopped = new QuietSync(NOT_OPEN, (error) => errors.push(error.code ?? ''), QUIET_MS)
     stopped.written()
     await stopped.stop()
     await sleep(QUIET_MS * 10)
@@ -50,7 +52,7 @@ describe('QuietSync', () => {
     const file = join(tmpdir(), `macds-quiet-sync-${process.pid}-real`)
     const fd = openSync(file, 'w')
     try {
-      const real = new QuietSync(fd, (error) => errors.push(error.code ?? ''))
+      const real = new QuietSync(fd, (error) => errors.push(error.code ?? ''), QUIET_MS)
       writeSync(fd, 'a line\n')
       real.written()
       await sleep(QUIET_MS * 3)
