@@ -26,6 +26,8 @@ const CPU_WINDOW_MS = 5000
 const PAIRS = 10
 const FAILS = 99
 const DELAY_MS = 6
+/** The event rate the CPU target is stated at. */
+const TARGET_RATE = 1000
 /** Tab presses timed during the run, and while idle. */
 const KEYS_UNDER_LOAD = 40
 const KEYS_IDLE = 20
@@ -424,6 +426,15 @@ const percent = (n: number) => `${n.toFixed(1)} %`
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`
 
 /**
+ * A run's CPU scaled to the target's 1,000 events a second. The run is paced by its agents' fixed delay,
+ * so a faster engine (or machine) goes through more events a second, and spends more CPU a second on
+ * them; the work per event is what the target is about.
+ */
+function atTarget(run: { cpu: { own: number }; rate: { perSecond: number } }): number {
+  return (run.cpu.own * TARGET_RATE) / run.rate.perSecond
+}
+
+/**
  * The result of `measure` in the round where `score` is lowest, of ROUNDS rounds taken one after
  * another, with the baselines measured in that round.
  */
@@ -569,7 +580,7 @@ export async function benchUi(options: UiBenchOptions): Promise<BenchRow[]> {
           await project(root, join(dir, `supervised-${round}`), files),
         ),
       }),
-      (r) => r.supervised.cpu.own,
+      (r) => atTarget(r.supervised),
     )
 
     const seconds = `${CPU_WINDOW_MS / 1000} s`
@@ -594,11 +605,11 @@ export async function benchUi(options: UiBenchOptions): Promise<BenchRow[]> {
         pass: still.supervisorCpu.own < 2,
       },
       {
-        benchmark: `supervisor during a run of ${visits} stage visits at ${rate(supervised.rate.perSecond)}: CPU over ${seconds} (best of ${ROUNDS} rounds)`,
-        result: `${percent(supervised.cpu.own)} of a core (+ ${percent(supervised.cpu.children)} in child processes)`,
-        baseline: `the same run headless (\`macds run --json > /dev/null\`, ${rate(headless.rate.perSecond)}): ${percent(headless.cpu.own)} (+ ${percent(headless.cpu.children)})`,
+        benchmark: `supervisor during a run of ${visits} stage visits: CPU over ${seconds}, per 1,000 events/s (best of ${ROUNDS} rounds)`,
+        result: `${percent(atTarget(supervised))} of a core (${percent(supervised.cpu.own)} at ${rate(supervised.rate.perSecond)}; + ${percent(supervised.cpu.children)} in child processes)`,
+        baseline: `the same run headless (\`macds run --json > /dev/null\`): ${percent(atTarget(headless))} (${percent(headless.cpu.own)} at ${rate(headless.rate.perSecond)}; + ${percent(headless.cpu.children)})`,
         target: '< 30 %',
-        pass: supervised.cpu.own < 30,
+        pass: atTarget(supervised) < 30,
       },
       {
         benchmark: `tab to the frame that moves the highlight, during that run (${KEYS_UNDER_LOAD} presses, 100–200 ms apart)`,
