@@ -133,8 +133,10 @@ async function loop(run: RunContext): Promise<void> {
   let polling = false
   const ready = new ReadyStages(run.state.workflow)
   run.onRecord = (event) => ready.changed(event)
-  // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once.
-  signal.addEventListener('abort', () => wake.notify(), { once: true })
+  // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once. Only
+  // a cancel comes from outside the loop and has to wake it.
+  const cancelled = () => wake.notify()
+  run.signal?.addEventListener('abort', cancelled, { once: true })
   // A log that cannot be created or written wakes the loop, which then stops the run.
   run.log.onBreak = () => wake.notify()
   let crashed: { error: unknown } | undefined
@@ -195,6 +197,7 @@ async function loop(run: RunContext): Promise<void> {
       await wake.wait()
     }
   } finally {
+    run.signal?.removeEventListener('abort', cancelled)
     // Only what still runs needs telling (aborting costs an event dispatch on the run's last path).
     if (tasks.size > 0 || polling) stop.abort(RUN_OVER)
   }
