@@ -29,7 +29,6 @@ export function App() {
   useKeys()
   const { columns, rows } = useSupervisor(useShallow((s) => s.size))
   const overlay = useSupervisor((s) => s.overlays.at(-1))
-  const focus = useSupervisor((s) => s.focus)
   const roomy = columns >= 120 && rows >= 36
   const middle = rows - 5
   return (
@@ -57,14 +56,25 @@ export function App() {
             <Tabs />
           </Box>
           <Box flexDirection="column" flexGrow={1} overflowY="hidden">
-            <Boundary name={TITLES[focus]}>
-              <Panel id={focus} height={Math.max(3, middle - (roomy ? 20 : 11))} />
-            </Boundary>
+            <FocusedPanel height={Math.max(3, middle - (roomy ? 20 : 11))} />
           </Box>
         </Box>
       )}
       <Footer />
     </Box>
+  )
+}
+
+/**
+ * The focused panel. It reads the focus itself, so that moving the focus renders it and the tab bar
+ * again, not the whole screen (the DAG's layout, the agents).
+ */
+function FocusedPanel({ height }: { height: number }) {
+  const focus = useSupervisor((s) => s.focus)
+  return (
+    <Boundary name={TITLES[focus]}>
+      <Panel id={focus} height={height} />
+    </Boundary>
   )
 }
 
