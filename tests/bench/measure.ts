@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+
 /**
  * Most benchmarks and their baselines are measured in this many rounds, taken in turn, and each keeps
  * its best round (the lowest median, the highest rate): a shared machine's load only ever adds time,
@@ -5,7 +7,21 @@
  */
 export const ROUNDS = 3
 
-import { spawnSync } from 'node:child_process'
+/**
+ * The result of `measure` in the round where `score` is lowest, of ROUNDS rounds taken one after
+ * another: a result measured with its baselines keeps them.
+ */
+export async function bestRound<T>(
+  measure: (round: number) => Promise<T>,
+  score: (result: T) => number,
+): Promise<T> {
+  let best: T | undefined
+  for (let round = 0; round < ROUNDS; round++) {
+    const result = await measure(round)
+    if (best === undefined || score(result) < score(best)) best = result
+  }
+  return best as T
+}
 
 /** Runs `fn` repeatedly for about `ms` milliseconds (after a warm-up) and returns calls per second. */
 export function throughput(fn: () => void, ms = 1500): number {

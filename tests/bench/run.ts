@@ -16,7 +16,7 @@ import { benchImplementationPrompt, benchRepoMap } from './repo-map-bench.js'
 import { benchEventLog } from './event-log-bench.js'
 import { benchUi } from './ui-bench.js'
 import { chain, fanOut } from './graphs.js'
-import { type BenchRow, medianRunMs, ROUNDS, table, throughput } from './measure.js'
+import { type BenchRow, bestRound, medianRunMs, ROUNDS, table, throughput } from './measure.js'
 
 // Run from the package root (`npm run bench`), bundled like the shipped binary.
 const root = resolve(process.cwd())
@@ -130,9 +130,7 @@ const FAN_OUT = { runs: 21, warmUps: 5, delayMs: 10 }
 let fanOutMs = Number.POSITIVE_INFINITY
 /** The lowest of ROUNDS medians of `measure`. */
 async function bestOf(measure: () => Promise<{ ms: number }>): Promise<number> {
-  let best = Number.POSITIVE_INFINITY
-  for (let round = 0; round < ROUNDS; round++) best = Math.min(best, (await measure()).ms)
-  return best
+  return (await bestRound(measure, (r) => r.ms)).ms
 }
 let benchBare: typeof Baselines.benchBare
 let benchBareParallel: typeof Baselines.benchBareParallel

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import type * as NodePty from 'node-pty'
 import type * as XTerm from '@xterm/headless'
 import { parse, stringify } from 'yaml'
-import { type BenchRow, ROUNDS } from './measure.js'
+import { type BenchRow, bestRound, ROUNDS } from './measure.js'
 
 /**
  * The supervisor (`macds` with no arguments) driven as a person drives it: the built CLI in a real
@@ -432,22 +432,6 @@ const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`
  */
 function atTarget(run: { cpu: { own: number }; rate: { perSecond: number } }): number {
   return (run.cpu.own * TARGET_RATE) / run.rate.perSecond
-}
-
-/**
- * The result of `measure` in the round where `score` is lowest, of ROUNDS rounds taken one after
- * another, with the baselines measured in that round.
- */
-async function bestRound<T>(
-  measure: (round: number) => Promise<T>,
-  score: (result: T) => number,
-): Promise<T> {
-  let best: T | undefined
-  for (let round = 0; round < ROUNDS; round++) {
-    const result = await measure(round)
-    if (best === undefined || score(result) < score(best)) best = result
-  }
-  return best as T
 }
 
 /** Spawn to first frame, median of LAUNCHES interleaved launches of each (after one warm-up launch each). */
