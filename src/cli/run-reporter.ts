@@ -7,7 +7,7 @@ import { say } from './command.js'
 
 /** One JSON event per line, and nothing else, on the stream: each line exactly as the log has it. */
 export function jsonReporter(out: Writable): RunListener {
-  return (_event, _state, line) => out.write(`${line}\n`)
+  return (_event, _state, line) => out.write(`${line()}\n`)
 }
 
 /**

@@ -33,13 +33,19 @@ interface RunTimes {
   stages: number
 }
 
-/** Runs the workflow of `deps` to its end and times it (see RunTimes). */
-async function timedRun(deps: RunDeps): Promise<RunTimes> {
+/**
+ * Runs the workflow of `deps` to its end and times it (see RunTimes). The log serializes events when
+ * it writes them, or when a listener asks for a line (as `macds run --json` does). With `lines`, the
+ * listener asks as each stage passes, so that serializing the stage's events falls inside the window
+ * of the stages; without, it asks for none, like the plain reporter and the supervisor.
+ */
+async function timedRun(deps: RunDeps, lines: boolean): Promise<RunTimes> {
   let first = Number.NaN
   let last = Number.NaN
   deps.listeners = [
-    (event) => {
+    (event, _state, line) => {
       if (event.type !== 'stage.passed') return
+      if (lines) line()
       last = performance.now()
       if (Number.isNaN(first)) first = last
     },
@@ -58,13 +64,13 @@ async function timedRun(deps: RunDeps): Promise<RunTimes> {
 export async function benchEngineRun(
   dir: string,
   graph: readonly GraphNode[],
-  options: { runs: number; warmUps?: number; concurrency?: number; delayMs?: number },
+  options: { runs: number; warmUps?: number; concurrency?: number; delayMs?: number; lines?: boolean },
 ): Promise<{ ms: number; stagesMs: number; fixedMs: number }> {
   const deps = await tinyProject(dir, graph, options.concurrency ?? 4, instantProvider(options.delayMs))
   try {
     for (let i = 0; i < (options.warmUps ?? 1); i++) await runToEnd(deps)
     const times: RunTimes[] = []
-    for (let i = 0; i < options.runs; i++) times.push(await timedRun(deps))
+    for (let i = 0; i < options.runs; i++) times.push(await timedRun(deps, options.lines === true))
     return {
       ms: median(times.map((t) => t.wall)),
       stagesMs: median(times.map((t) => t.stages)),

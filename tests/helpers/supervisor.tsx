@@ -163,7 +163,8 @@ export function eventSender(listener: RunListener): (event: RunEvent) => void {
     if (!state) throw new Error('send run.started first')
     seq++
     const ts = new Date(Date.UTC(2026, 10, 21, 10, 0, seq)).toISOString()
-    listener({ ...event, v: 1, seq, ts } as LoggedRunEvent, state, '')
+    const logged = { ...event, v: 1, seq, ts } as LoggedRunEvent
+    listener(logged, state, () => JSON.stringify(logged))
   }
 }
 

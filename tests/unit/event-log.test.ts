@@ -41,18 +41,45 @@ describe('EventLog', () => {
     expect(Object.keys(events[0]!).slice(0, 4)).toEqual(['v', 'seq', 'ts', 'type'])
   })
 
-  it('assigns v, seq and ts itself and snapshots the event when appended', async () => {
+  it('assigns v, seq and ts itself, first on the line, and keeps no change made after the write', async () => {
     const file = join(await tempDir(), 'events.jsonl')
     const log = await EventLog.open(file)
     const logged = log.append({ type: 'x', seq: 99, v: 7, ts: 'then', list: [1] } as { type: string })
     expect(logged).toMatchObject({ v: 1, seq: 1 })
+    const expected = `{"v":1,"seq":1,"ts":"${logged.ts}","type":"x","list":[1]}`
+    expect(log.lastLine()).toBe(expected)
+    const plain = log.append({ type: 'y', n: 2 })
+    expect(log.lastLine()).toBe(`{"v":1,"seq":2,"ts":"${plain.ts}","type":"y","n":2}`)
+    await log.flush()
     ;(logged['list'] as number[]).push(2)
     await log.close()
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(expected)
     const { events } = await readEventLog(file)
-    expect(events[0]).toMatchObject({ v: 1, seq: 1, list: [1] })
     expect(events[0]!.ts).not.toBe('then')
     expect(() => log.append({ type: 'late' })).toThrow(expect.objectContaining({ code: 'EVENT_LOG_CLOSED' }))
     await log.close() // a second close is harmless
+  })
+
+  it('breaks on an event that is not JSON: the events before it are written, nothing after it', async () => {
+    const file = join(await tempDir(), 'events.jsonl')
+    const log = await EventLog.open(file)
+    const breaks: string[] = []
+    log.onBreak = (error) => breaks.push(error.code)
+    const cyclic: { type: string; self?: unknown } = { type: 'cyclic' }
+    cyclic.self = cyclic
+    log.append({ type: 'good', n: 1 })
+    log.append(cyclic)
+    expect(() => log.lastLine()).toThrow(expect.objectContaining({ code: 'EVENT_NOT_SERIALIZABLE' }))
+    const after = log.append({ type: 'after', n: 3 })
+    expect(log.lastLine()).toBe(`{"v":1,"seq":3,"ts":"${after.ts}","type":"after","n":3}`)
+    await expect(log.flush()).rejects.toMatchObject({
+      code: 'EVENT_NOT_SERIALIZABLE',
+      message: expect.stringContaining('The event "cyclic" is not JSON'),
+    })
+    await log.close().catch(() => undefined)
+    expect(breaks).toEqual(['EVENT_NOT_SERIALIZABLE'])
+    const { events } = await readEventLog(file)
+    expect(events.map((e) => e.type)).toEqual(['good'])
   })
 
   it('continues seq numbering after reopening', async () => {

@@ -16,10 +16,11 @@ import type { Workspace } from './workspace.js'
 export type LoggedRunEvent = RunEvent & LoggedEvent
 
 /**
- * Hears every event of a run after the state has taken it in, with its line as logged (secrets
- * masked). Listeners must not throw; the UI and the headless reporters are listeners.
+ * Hears every event of a run after the state has taken it in. `line()` gives the event's line as
+ * logged (secrets masked); it is made when first asked for, and only during the call. Listeners must
+ * not throw; the UI and the headless reporters are listeners.
  */
-export type RunListener = (event: LoggedRunEvent, state: RunState, line: string) => void
+export type RunListener = (event: LoggedRunEvent, state: RunState, line: () => string) => void
 
 /** What a run works with, given by the command that starts or resumes it. */
 export interface RunDeps {

@@ -83,7 +83,8 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
  */
 async function drive(run: RunContext, release: () => void): Promise<RunResult> {
   // Contract edits during the run are part of its record (an invalid edit leaves the last valid version in force).
-  const unsubscribe = run.contracts.subscribe((event) => record(run, event))
+  // Each run logs its own copy: the registry hands one event to every subscriber, and the log stamps it.
+  const unsubscribe = run.contracts.subscribe((event) => record(run, { ...event }))
   let failure: { error: unknown } | undefined
   try {
     await loop(run)

@@ -18,9 +18,13 @@ const CHUNK_BYTES = 64 * 1024
  * state is rebuilt after a crash. It knows nothing of event types: it numbers and timestamps whatever
  * has a `type`, buffers it, and writes the buffer in batches, in append order.
  *
- * `append` is synchronous and cheap; nothing is on disk until a flush. A flush runs by itself once the
- * current turn of the event loop ends, but callers must `await flush()` at every stage boundary and
- * before any irreversible effect, so that the log never lags behind the world. After a write error the
+ * `append` is synchronous and cheap: it stamps the event and queues it. Events are serialized when
+ * their batch is written (or when `lastLine` is asked for), so a burst of events, such as the answers
+ * of fifty parallel agents, costs the run little more than their state changes; the lines are made
+ * while the run waits. Callers must therefore not change an event, or anything it holds, once it is
+ * appended. Nothing is on disk until a flush. A flush runs by itself once the current turn of the
+ * event loop ends, but callers must `await flush()` at every stage boundary and before any
+ * irreversible effect, so that the log never lags behind the world. After a write error the
  * instance is broken for good (a partly written batch must not be followed by more lines): every later
  * flush rejects with that error, `onBreak` is called once, and the run has to be reopened, which
  * repairs the torn tail.
@@ -43,7 +47,11 @@ export class EventLog {
   private used = 0
   /** Encoded lines cut from earlier chunks, not yet written, in append order. */
   private pieces: Buffer[] = []
+  /** Events appended but not serialized yet, in append order. */
+  private queue: LoggedEvent[] = []
   private failure: MacdsError | undefined
+  /** Nothing more may be written: a write, creating the file or a sync failed. */
+  private halted = false
   private scheduled: NodeJS.Immediate | undefined
   private closing: Promise<void> | undefined
   private closed = false
@@ -52,6 +60,8 @@ export class EventLog {
   /** Syncs the file in the background whenever writing pauses; made with the first write. */
   private background: QuietSync | undefined
   private line = ''
+  /** Why the last serialized event has no line. */
+  private lineError: MacdsError | undefined
   private tsMs = Number.NaN
   private tsText = ''
 
@@ -107,12 +117,17 @@ export class EventLog {
     }
   }
 
-  /** The line of the last appended event, as written (secrets masked). */
-  get lastLine(): string {
+  /**
+   * The line of the last appended event, as written (secrets masked); serializes what is queued.
+   * Throws EVENT_NOT_SERIALIZABLE if that event could not be serialized (the log is then broken).
+   */
+  readonly lastLine = (): string => {
+    this.serialize()
+    if (this.lineError) throw this.lineError
     return this.line
   }
 
-  /** Why the log is broken (a write, or creating the file, failed), or undefined while it works. */
+  /** Why the log is broken (creating the file, a write or a sync failed, or an event is not JSON), or undefined while it works. */
   get error(): MacdsError | undefined {
     return this.failure
   }
@@ -124,9 +139,9 @@ export class EventLog {
 
   /**
    * Adds an event: stamps it with `v`, the next `seq` and `ts` (the log's own values win over any the
-   * caller set), buffers its line and returns it. The line is serialized now, so later changes to the
-   * event do not reach the log; `lastLine` is that line. A flush is scheduled (setImmediate) after the
-   * first buffered event.
+   * caller set, and come first on its line), queues it and returns it. The event is serialized with
+   * its batch, so neither it nor anything it holds may change afterwards. A flush is scheduled
+   * (setImmediate) after the first queued event.
    */
   append<E extends { type: string }>(event: E): E & LoggedEvent {
     if (this.closing !== undefined)
@@ -138,29 +153,12 @@ export class EventLog {
       this.tsMs = now
       this.tsText = new Date(now).toISOString()
     }
-    const seq = this.seq + 1
-    const ts = this.tsText
-    let line: string
-    try {
-      // The log's fields come first on the line; fields of the caller's with the same names are dropped.
-      const body = 'v' in event || 'seq' in event || 'ts' in event ? withoutLogFields(event) : event
-      line = `{"v":1,"seq":${seq},"ts":"${ts}",${JSON.stringify(body).slice(1)}`
-      if (this.redact) line = this.redact(line)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      throw new MacdsError('EVENT_NOT_SERIALIZABLE', `The event "${event.type}" is not JSON: ${message}`, {
-        kind: 'bug',
-        cause: error,
-      })
-    }
     // Stamped in place: copying every event would cost more than serializing it.
     const logged = event as E & LoggedEvent
     logged.v = 1
-    logged.seq = seq
-    logged.ts = ts
-    this.line = line
-    this.seq = seq
-    this.encode(line)
+    logged.seq = ++this.seq
+    logged.ts = this.tsText
+    this.queue.push(logged)
     this.scheduled ??= setImmediate(() => {
       this.scheduled = undefined
       this.write()
@@ -234,10 +232,43 @@ export class EventLog {
     this.cut = this.used
   }
 
-  /** Writes the encoded lines not written yet, creating a new log's file first; a failure breaks the log. */
+  /**
+   * Serializes the queued events into the chunk, in order. An event that cannot be serialized (a bug:
+   * a cycle, a BigInt) breaks the log with EVENT_NOT_SERIALIZABLE: the events before it are still
+   * written, nothing after it is.
+   */
+  private serialize(): void {
+    const queue = this.queue
+    if (queue.length === 0) return
+    this.queue = []
+    for (const event of queue) {
+      try {
+        const line = lineOf(event)
+        this.line = this.redact ? this.redact(line) : line
+        this.lineError = undefined
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        this.lineError = new MacdsError(
+          'EVENT_NOT_SERIALIZABLE',
+          `The event "${event.type}" is not JSON: ${message}`,
+          {
+            kind: 'bug',
+            cause: error,
+          },
+        )
+        if (!this.failure) this.break(this.lineError, { halt: false })
+        continue
+      }
+      // Lines after a break are made for `lastLine`, never written.
+      if (!this.failure) this.encode(this.line)
+    }
+  }
+
+  /** Writes the events not written yet, creating a new log's file first; a failure breaks the log. */
   private write(): void {
+    this.serialize()
     this.cutPiece()
-    if (this.failure || this.closed || this.pieces.length === 0) return
+    if (this.halted || this.closed || this.pieces.length === 0) return
     let fd: number
     try {
       fd = this.fd ??= this.createFile()
@@ -266,10 +297,26 @@ export class EventLog {
     return fd
   }
 
-  private break(error: MacdsError): void {
+  private break(error: MacdsError, options = { halt: true }): void {
     this.failure = error
+    this.halted = options.halt
     this.onBreak?.(error)
   }
+}
+
+/**
+ * The line of a stamped event: the log's fields first, then the caller's, without any of the caller's
+ * own `v`, `seq` or `ts`. The stamps were added after the caller's fields, so the event's JSON
+ * usually ends with them and only needs cutting; an event that had such a field of its own is copied.
+ */
+function lineOf(event: LoggedEvent): string {
+  const json = JSON.stringify(event)
+  const stamps = `"v":1,"seq":${event.seq},"ts":"${event.ts}"`
+  const tail = `,${stamps}}`
+  // A string value cannot end the text with these characters (its quotes would be escaped), nor can a
+  // nested object (its brace would come before the last one): the tail is the stamps themselves.
+  if (json.endsWith(tail)) return `{${stamps},${json.slice(1, json.length - tail.length)}}`
+  return `{${stamps},${JSON.stringify(withoutLogFields(event)).slice(1)}`
 }
 
 function withoutLogFields(event: { type: string }): Record<string, unknown> {
