@@ -146,13 +146,16 @@ async function loop(run: RunContext): Promise<void> {
   const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
     const stage = key.startsWith('stage:')
     if (stage) stagesRunning++
-    const promise = work(signal)
-      .catch((error: unknown) => void (crashed ??= { error }))
-      .finally(() => {
-        if (stage) stagesRunning--
-        tasks.delete(key)
-        wake.notify()
-      })
+    const ended = () => {
+      if (stage) stagesRunning--
+      tasks.delete(key)
+      wake.notify()
+    }
+    // One reaction for both outcomes: each promise hop costs every answer of a burst a little.
+    const promise = work(signal).then(ended, (error: unknown) => {
+      crashed ??= { error }
+      ended()
+    })
     tasks.set(key, promise)
   }
   try {

@@ -34,15 +34,13 @@ const TAKES_CONTEXT = new Set(['architecture', 'implementation'])
  * gate policy. Every outcome is one event; a result that arrives after the stage was re-opened is
  * discarded.
  */
-export async function runStage(
+export function runStage(
   run: RunContext,
   spec: StageSpec,
   visit: number,
   signal: AbortSignal,
 ): Promise<void> {
-  try {
-    await visitStage(run, spec, visit, signal)
-  } catch (thrown) {
+  return visitStage(run, spec, visit, signal).catch((thrown: unknown) => {
     // A contract that is missing or was never valid, a workspace that failed: the stage fails with
     // the reason, and the run ends cleanly instead of crashing.
     const error = toMacdsError(thrown)
@@ -50,7 +48,7 @@ export async function runStage(
     if (run.state.status !== 'running' || stage?.status !== 'running' || stage.visit !== visit) throw thrown
     const message = `${spec.id} could not run: ${error.message}${error.hint ? ` (${error.hint})` : ''}`
     failRun(run, { stage: spec.id, agent: spec.agent, visit }, 'error', message)
-  }
+  })
 }
 
 async function visitStage(
