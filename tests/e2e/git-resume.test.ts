@@ -1,11 +1,12 @@
-import { writeFile } from 'node:fs/promises'
+import { existsSync, readdirSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { runCli, spawnCli } from '../helpers/cli.js'
 import { runEvents, runIdOf } from '../helpers/run-project.js'
 import { gitIn, PIPELINE, sampleBuildTest, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
-import { waitFor } from '../helpers/temp.js'
+import { tempDir, waitFor } from '../helpers/temp.js'
 
 const TIMEOUT = 90_000
 const REQUIREMENT = 'Add a farewell function'
@@ -77,6 +78,57 @@ describe('resuming a run on a git repository', () => {
       expect(events.find((e) => e.type === 'effect.recorded' && e.kind === 'format')).toMatchObject({
         commit: gitIn(root, 'log', '-1', '--format=%H', '--', 'src/greet.js'),
       })
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'stops a pipeline step on Ctrl+C: exit 130 at once, and resume validates again and merges',
+    async () => {
+      // The test step hangs while the marker exists: only a cancel that reaches the step ends it sooner.
+      const marker = join(await tempDir(), 'hang')
+      await writeFile(marker, '')
+      const hang = `if (require('fs').existsSync(${JSON.stringify(marker)})) setTimeout(() => {}, 60000)`
+      const steps = await sampleSteps()
+      const buildTest = steps.find((s) => s.stage === 'build_test')
+      if (buildTest) {
+        const passed = (name: string) => ({ name, passed: true, summary: `${name} passed` })
+        buildTest.output = { ...sampleBuildTest(true), steps: [passed('build'), passed('test')] }
+      }
+      const root = await sampleRepo(steps)
+      const slowBuild = '  build: { command: [node, -e, HANG], timeout_seconds: 90 }\n'.replace(
+        'HANG',
+        JSON.stringify(hang),
+      )
+      await writeFile(
+        join(root, 'macds.yaml'),
+        `version: 1\nprovider: scripted\nscript: script.yaml\n${PIPELINE}${slowBuild}`,
+      )
+      gitIn(root, 'commit', '-q', '-am', 'A slow build')
+      const cli = spawnCli(['run', REQUIREMENT, '--approve', 'auto'], { cwd: root })
+      const runId = await waitFor(() => /run (r-[0-9a-f-]+)/.exec(cli.output())?.[1], 20_000, 'the run id')
+      const log = join(root, '.macds', 'runs', runId, 'pipeline')
+      await waitFor(
+        () => (/build_test\s+buildtest\s+#1 started/.test(cli.output()) ? true : undefined),
+        40_000,
+        'build_test',
+      )
+      // The slow step has started once its log file exists.
+      const building = () =>
+        existsSync(log) && readdirSync(join(log, '1')).some((f) => f.endsWith('-build.log'))
+      await waitFor(() => (building() ? true : undefined), 40_000, 'the slow step')
+      const sent = Date.now()
+      cli.child.kill('SIGINT')
+      expect(await cli.exit).toBe(130)
+      expect(Date.now() - sent).toBeLessThan(10_000)
+      const events = await runEvents(root, runId)
+      expect(events.at(-1)).toMatchObject({ type: 'run.cancelled' })
+      expect(events.filter((e) => e.type === 'pipeline.finished')).toEqual([])
+      expect(events.filter((e) => e.type === 'stage.failed')).toEqual([])
+      await rm(marker)
+      const resumed = await runCli(['resume', runId], { cwd: root, timeoutMs: TIMEOUT })
+      expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
+      expect(gitIn(root, 'show', 'main:src/farewell.js')).toContain('Goodbye')
     },
     TIMEOUT,
   )

@@ -68,9 +68,9 @@ async function verifyWorld(
  * Runs the validation pipeline for a stage, records its outcome, and marks the run's ChangeSets with
  * the steps that passed (their postcondition).
  */
-export async function validate(run: RunContext, spec: StageSpec): Promise<PipelineRun> {
+export async function validate(run: RunContext, spec: StageSpec, signal: AbortSignal): Promise<PipelineRun> {
   await run.log.flush()
-  const ran = await run.workspace.runPipeline()
+  const ran = await run.workspace.runPipeline(signal)
   const steps = ran.results.map(({ name, exit_code, timed_out, duration_ms, flaky }) => ({
     name,
     exit_code,

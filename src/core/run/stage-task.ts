@@ -41,6 +41,12 @@ export function runStage(
   signal: AbortSignal,
 ): Promise<void> {
   return visitStage(run, spec, visit, signal).catch((thrown: unknown) => {
+    // Stopped (the run was cancelled, or is over) while it ran its pipeline, say: what it did is
+    // discarded, as when its model call is stopped, and a resumed run visits the stage again.
+    if (signal.aborted) {
+      if (run.state.status === 'running') record(run, { type: 'stage.discarded', stage: spec.id, visit })
+      return
+    }
     // A contract that is missing or was never valid, a workspace that failed: the stage fails with
     // the reason, and the run ends cleanly instead of crashing.
     const error = toMacdsError(thrown)
@@ -66,11 +72,11 @@ async function visitStage(
     return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
   }
   const facts = inputFacts(run, spec)
-  if (spec.contract === 'build_test') facts.pipeline = await validate(run, spec)
+  if (spec.contract === 'build_test') facts.pipeline = await validate(run, spec, signal)
   if (spec.contract === 'infra') facts.pipeline = { pipeline: run.workspace.pipeline, results: [] }
   if (spec.contract === 'integration') {
     await commitMemory(run, { decisions: false })
-    facts.branches = await run.workspace.branches()
+    facts.branches = await run.workspace.branches(signal)
   }
   const context = run.state.contexts[spec.id]
   const takesContext = TAKES_CONTEXT.has(spec.contract)

@@ -105,9 +105,13 @@ export interface Workspace {
    * commit, or undefined when nothing changed.
    */
   writeArtifact(name: string, content: string, by: Author): Promise<string | undefined>
-  runPipeline(): Promise<PipelineRun>
-  /** The branches the integrator judges; the target is merged into the run branch first if it moved. */
-  branches(): Promise<BranchFacts>
+  /** Runs the validation pipeline; an abort of `signal` kills the running step and rejects with its reason. */
+  runPipeline(signal?: AbortSignal): Promise<PipelineRun>
+  /**
+   * The branches the integrator judges; the target is merged into the run branch first if it moved
+   * (and the pipeline run again, stopped like `runPipeline` by `signal`).
+   */
+  branches(signal?: AbortSignal): Promise<BranchFacts>
   /**
    * Moves the target to the validated run branch by compare-and-swap. `planned` is called with the
    * move before it is made (the run logs it); `previous` is a move logged by an earlier process.

@@ -55,9 +55,10 @@ export async function gitWorkspace(
    * Runs the pipeline on the worktree. What the format step rewrote is committed, so that the commit
    * that may land is the tree that was validated.
    */
-  const validate = async () => {
+  const validate = async (signal?: AbortSignal) => {
     const changed = validated ? await changedSince(info.worktree, validated) : 'all'
     const report = await runPipeline(config.pipeline, {
+      signal,
       cwd: root,
       changed,
       logDir: join(logs, String(++pipelineRuns)),
@@ -139,11 +140,11 @@ export async function gitWorkspace(
         return (await artifacts.write({ name, content: text, agent: by.agent, run: runId, stage: by.stage }))
           ?.commit
       }),
-    runPipeline: () => serial(validate),
-    branches: () =>
+    runPipeline: (signal) => serial(() => validate(signal)),
+    branches: (signal) =>
       serial(async () => {
         const target_tip = (await revParse(repo, `refs/heads/${info.target}`)) ?? info.base
-        const revalidate = async () => (await validate()).passed
+        const revalidate = async () => (await validate(signal)).passed
         const caught = await catchUpWithTarget(info, target_tip, revalidate)
         const run_tip = await head(info.worktree)
         const merge_base = (await mergeBase(info.worktree, target_tip, run_tip)) ?? info.base
