@@ -154,6 +154,32 @@ describe('macds run', () => {
     expect(started.map((e) => e.visit)).toEqual([1, 2, 3])
   })
 
+  it('stops a stage in flight when its upstream is re-opened, and runs it again afterwards', async () => {
+    const outputs = await passingOutputs()
+    const review = await fixtureOutput('review')
+    // build_test's first answer would take 20 s: the review's failure re-opens implementation, and so
+    // build_test, 0.3 s into it.
+    const steps = [
+      ...stepsFor(outputs, ['requirements', 'architecture', 'infra', 'implementation']),
+      { agent: 'reviewer', stage: 'review', output: requestChanges(review), delay_ms: 300 },
+      { agent: 'buildtest', stage: 'build_test', output: outputs.build_test, delay_ms: 20_000 },
+      ...stepsFor(outputs, ['implementation', 'review', 'build_test', 'integration', 'final_approval']),
+    ]
+    const root = await runProject(steps)
+    const { code, stdout } = await runCli(['run', REQUIREMENT], { cwd: root })
+    expect(code, stdout).toBe(0)
+    const events = await runEvents(root, runIdOf(stdout))
+    const at = (type: string, stage: string, visit: number) =>
+      events.findIndex((e) => e.type === type && e.stage === stage && e.visit === visit)
+    expect(at('stage.started', 'build_test', 1)).toBeGreaterThan(0)
+    // Stopped at once, before the second implementation even passed; its answer never came.
+    expect(at('stage.discarded', 'build_test', 1)).toBeGreaterThan(at('stage.failed', 'review', 1))
+    expect(at('stage.discarded', 'build_test', 1)).toBeLessThan(at('stage.passed', 'implementation', 2))
+    expect(at('stage.passed', 'build_test', 2)).toBeGreaterThan(at('stage.passed', 'implementation', 2))
+    const answers = events.filter((e) => e.type === 'agent.output_received' && e.stage === 'build_test')
+    expect(answers).toHaveLength(1)
+  })
+
   it('escalates a spent loop budget to the architect and applies the ruling', async () => {
     const outputs = await passingOutputs()
     const fail = buildTest('fail')

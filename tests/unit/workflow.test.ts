@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { chooseArbiter } from '../../src/core/run/arbiter.js'
 import { gatePolicy } from '../../src/core/run/gate-policy.js'
+import { mayReopen } from '../../src/core/run/routing.js'
 import { foldEvents } from '../../src/core/run/state.js'
 import { checkWorkflow, downstream } from '../../src/core/workflow/check.js'
 import { DEFAULT_WORKFLOW } from '../../src/core/workflow/default.js'
@@ -87,6 +88,16 @@ describe('checkWorkflow', () => {
       'integration',
       'review',
     ])
+  })
+})
+
+describe('mayReopen', () => {
+  it('is true only where a failure route or a contract that raises conflicts can re-open a stage', () => {
+    expect(mayReopen(DEFAULT_WORKFLOW)).toBe(true)
+    expect(mayReopen(flow(['a', []], ['b', ['a']]))).toBe(false)
+    expect(mayReopen(flow(['a', []], ['b', ['a'], { on_failure: { reopen: 'a', budget: 1 } }]))).toBe(true)
+    for (const contract of ['architecture', 'review', 'integration'])
+      expect(mayReopen(flow(['a', []], ['b', ['a'], { contract }])), contract).toBe(true)
   })
 })
 

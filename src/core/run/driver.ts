@@ -12,7 +12,10 @@ import { ReadyStages } from './ready.js'
 import { everyStagePassed, integrate } from './integrate.js'
 import { commitMemory, settleMemory } from './remember.js'
 import { logRulings } from './ruling-log.js'
+import { mayReopen } from './routing.js'
 import { runStage } from './stage-task.js'
+import { StageStops } from './stage-stops.js'
+import type { StageSpec } from '../workflow/types.js'
 import { awaitsPerson, foldEvents, initialState, type RunState } from './state.js'
 
 /** How a run ended (or stopped, waiting for a person). */
@@ -133,21 +136,32 @@ async function loop(run: RunContext): Promise<void> {
   const wake = new Wake()
   let polling = false
   const ready = new ReadyStages(run.state.workflow)
-  run.onRecord = (event) => ready.changed(event)
+  // A workflow whose stages can be re-opened while they run gives each visit a signal of its own, so
+  // that a re-opened stage stops at once (an AbortController costs a few microseconds a stage).
+  const stops = mayReopen(run.state.workflow) ? new StageStops() : undefined
+  run.onRecord = (event) => {
+    ready.changed(event)
+    if (stops && 'next' in event && event.next.kind === 'reopen') stops.stopReopened(run.state)
+  }
   // Every task runs under the loop's signal: a cancel, or the run ending, stops them all at once. Only
   // a cancel comes from outside the loop and has to wake it.
-  const cancelled = () => wake.notify()
+  const cancelled = () => {
+    stops?.stopAll(run.signal?.reason)
+    wake.notify()
+  }
   run.signal?.addEventListener('abort', cancelled, { once: true })
   // A log that cannot be created or written wakes the loop, which then stops the run.
   run.log.onBreak = () => wake.notify()
   let crashed: { error: unknown } | undefined
   // Stages running, counted as they start and end: the scheduler reads it at every wake-up.
   let stagesRunning = 0
-  const start = (key: string, work: (signal: AbortSignal) => Promise<void>) => {
-    const stage = key.startsWith('stage:')
+  const start = (key: string, work: (signal: AbortSignal) => Promise<void>, stage?: string) => {
     if (stage) stagesRunning++
     const ended = () => {
-      if (stage) stagesRunning--
+      if (stage) {
+        stagesRunning--
+        stops?.ended(stage)
+      }
       tasks.delete(key)
       wake.notify()
     }
@@ -158,22 +172,33 @@ async function loop(run: RunContext): Promise<void> {
     })
     tasks.set(key, promise)
   }
+  const abortAll = () => {
+    stops?.stopAll(RUN_OVER)
+    stop.abort(RUN_OVER)
+  }
+  const startStage = (spec: StageSpec, visit: number) => {
+    const stage = spec.id
+    const work = (signal: AbortSignal) =>
+      runStage(run, spec, visit, { stage: stops?.start(stage) ?? signal, run: signal })
+    start(`stage:${stage}`, work, stage)
+  }
   try {
     for (;;) {
       // A task that crashed, or a log that can no longer be written, ends the run at once.
       if (crashed || run.log.error) {
-        await stopAll(stop, tasks)
+        await stopAll(abortAll, tasks)
         throw crashed ? crashed.error : run.log.error
       }
       if (interrupted()) return await cancel(run, tasks)
-      if (run.state.status === 'failed' || run.state.status === 'passed') return await stopAll(stop, tasks)
+      if (run.state.status === 'failed' || run.state.status === 'passed')
+        return await stopAll(abortAll, tasks)
       for (const escalation of Object.values(run.state.escalations)) {
         const key = `escalation:${escalation.escalation_id}`
         if (escalation.status === 'pending' && escalation.arbiter !== 'human' && !tasks.has(key)) {
           start(key, (s) => arbitrate(run, escalation, s))
         }
       }
-      startReady(run, ready, tasks, stagesRunning, start)
+      startReady(run, ready, tasks, stagesRunning, startStage)
       if (tasks.size === 0 && everyStagePassed(run)) {
         // Nothing else runs once every stage passed: the run ends here, without a task of its own. Stopped
         // by a cancel (while it waits for another run's integration, say), it is cancelled, not crashed.
@@ -203,7 +228,7 @@ async function loop(run: RunContext): Promise<void> {
   } finally {
     run.signal?.removeEventListener('abort', cancelled)
     // Only what still runs needs telling (aborting costs an event dispatch on the run's last path).
-    if (tasks.size > 0 || polling) stop.abort(RUN_OVER)
+    if (tasks.size > 0 || polling) abortAll()
   }
 }
 
@@ -233,15 +258,14 @@ function startReady(
   ready: ReadyStages,
   tasks: Map<string, unknown>,
   running: number,
-  start: (key: string, work: (signal: AbortSignal) => Promise<void>) => void,
+  startStage: (spec: StageSpec, visit: number) => void,
 ): void {
   const { state } = run
   if (Object.values(state.escalations).some((e) => e.status === 'pending')) return
   const free = state.workflow.concurrency - running
   if (free <= 0) return
   for (const spec of ready.take(state, free, (id) => tasks.has(`stage:${id}`))) {
-    const visit = (state.stages[spec.id]?.visit ?? 0) + 1
-    start(`stage:${spec.id}`, (signal) => runStage(run, spec, visit, signal))
+    startStage(spec, (state.stages[spec.id]?.visit ?? 0) + 1)
   }
 }
 
@@ -259,9 +283,9 @@ async function cancel(run: RunContext, tasks: Map<string, Promise<void>>): Promi
 }
 
 /** Stops the tasks still running when the run has ended (a failure elsewhere) and waits for them. */
-async function stopAll(stop: AbortController, tasks: Map<string, Promise<void>>): Promise<void> {
+async function stopAll(abort: () => void, tasks: Map<string, Promise<void>>): Promise<void> {
   if (tasks.size === 0) return
-  stop.abort(RUN_OVER)
+  abort()
   await Promise.allSettled(tasks.values())
 }
 

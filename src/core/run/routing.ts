@@ -11,6 +11,18 @@ interface Ranked {
   authority: number
 }
 
+/** The contracts whose outputs can raise a conflict by themselves (see conflictOf and judge). */
+const CONFLICTING_CONTRACTS: ReadonlySet<string> = new Set(['architecture', 'review', 'integration'])
+
+/**
+ * Whether a stage of the workflow can be re-opened while it runs: only a failure route re-opens a
+ * stage, or a ruling, and rulings settle the conflicts of a spent loop (a route again) or those the
+ * architecture, review and integration contracts raise.
+ */
+export function mayReopen(workflow: Workflow): boolean {
+  return workflow.stages.some((s) => s.on_failure !== undefined || CONFLICTING_CONTRACTS.has(s.contract))
+}
+
 /**
  * What follows a stage whose accepted output did not pass: its failure route re-opens the upstream
  * stage with the failure context while the loop budget lasts; a spent budget becomes a conflict

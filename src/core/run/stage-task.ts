@@ -29,6 +29,16 @@ type Json = Record<string, unknown>
 const TAKES_CONTEXT = new Set(['architecture', 'implementation'])
 
 /**
+ * What stops a stage's visit: `stage` when the stage is re-opened while it runs (its model calls end
+ * and its answer is discarded), and `run` when the run is cancelled or over; `stage` aborts with `run`.
+ * The pipeline listens to `run` only: a step cut short could leave the worktree half rewritten.
+ */
+export interface StageSignals {
+  stage: AbortSignal
+  run: AbortSignal
+}
+
+/**
  * Runs one visit of a stage: assembles its input, asks its agent, records the effects of the
  * accepted output, judges it (conflicts, pass_when, the failure route) and passes it through the
  * gate policy. Every outcome is one event; a result that arrives after the stage was re-opened is
@@ -38,12 +48,12 @@ export function runStage(
   run: RunContext,
   spec: StageSpec,
   visit: number,
-  signal: AbortSignal,
+  signals: StageSignals,
 ): Promise<void> {
-  return visitStage(run, spec, visit, signal).catch((thrown: unknown) => {
+  return visitStage(run, spec, visit, signals).catch((thrown: unknown) => {
     // Stopped (the run was cancelled, or is over) while it ran its pipeline, say: what it did is
     // discarded, as when its model call is stopped, and a resumed run visits the stage again.
-    if (signal.aborted) {
+    if (signals.stage.aborted) {
       if (run.state.status === 'running') record(run, { type: 'stage.discarded', stage: spec.id, visit })
       return
     }
@@ -61,8 +71,9 @@ async function visitStage(
   run: RunContext,
   spec: StageSpec,
   visit: number,
-  signal: AbortSignal,
+  signals: StageSignals,
 ): Promise<void> {
+  const signal = signals.stage
   const agent = agentOf(run, spec.agent)
   // Logged, not awaited: the flush goes out with this turn of the event loop, and a stage whose start
   // was lost in a crash simply runs on resume. Effects below wait for the log.
@@ -72,11 +83,11 @@ async function visitStage(
     return !signal.aborted && run.state.status === 'running' && s?.status === 'running' && s.visit === visit
   }
   const facts = inputFacts(run, spec)
-  if (spec.contract === 'build_test') facts.pipeline = await validate(run, spec, signal)
+  if (spec.contract === 'build_test') facts.pipeline = await validate(run, spec, signals.run)
   if (spec.contract === 'infra') facts.pipeline = { pipeline: run.workspace.pipeline, results: [] }
   if (spec.contract === 'integration') {
     await commitMemory(run, { decisions: false })
-    facts.branches = await run.workspace.branches(signal)
+    facts.branches = await run.workspace.branches(signals.run)
   }
   const context = run.state.contexts[spec.id]
   const takesContext = TAKES_CONTEXT.has(spec.contract)

@@ -161,7 +161,7 @@ export async function gitWorkspace(
         merge,
         previous,
         planned,
-        revalidate: async () => (await serial(validate)).passed,
+        revalidate: async () => (await serial(() => validate(signal))).passed,
       })
     },
     async close({ status, merged, keep }) {
