@@ -52,6 +52,66 @@ describe('a run whose ChangeSet breaks the tests', () => {
   )
 
   it(
+    'shows the review a ChangeSet resubmitted as it was: the diff of the commit that applied it',
+    async () => {
+      const outputs = await sampleOutputs()
+      const changes = {
+        verdict: 'request_changes',
+        summary: 'The doc comment could be clearer.',
+        comments: [
+          {
+            file: 'src/greet.js',
+            line: 1,
+            severity: 'major',
+            message: 'The comment should name the greeting.',
+          },
+        ],
+        standards_checked: ['Tests'],
+      }
+      // A modification given as the whole new file: resubmitted as it was, it changes nothing.
+      const documented = {
+        intent: 'Say what greet() returns',
+        rationale: 'The requirement asks for the greeting to be documented.',
+        files: [
+          {
+            path: 'src/greet.js',
+            action: 'modify',
+            content:
+              '/** A greeting for someone by name: "Hello, <name>!". */\nexport function greet(name) {\n  return `Hello, ${name}!`\n}\n',
+          },
+        ],
+        validation_plan: { tests_to_run: ['test/greet.test.js'] },
+      }
+      const same = await implementationStep(documented)
+      // The first review takes its time, so that build_test has passed before it asks for changes.
+      const steps = [
+        ...stepsFor(outputs, ['requirements', 'architecture', 'infra']),
+        same,
+        same,
+        { agent: 'reviewer', stage: 'review', output: changes, delay_ms: 3000 },
+        ...stepsFor(outputs, ['build_test', 'review', 'build_test', 'integration', 'final_approval']),
+      ]
+      const root = await sampleRepo(steps)
+      const { code, stdout } = await runCli(['run', 'Add a farewell function', '--approve', 'auto'], {
+        cwd: root,
+        timeoutMs: TIMEOUT,
+      })
+      expect(code, stdout).toBe(0)
+      const events = await runEvents(root, runIdOf(stdout))
+      const applied = events.filter(
+        (e) => e.type === 'effect.recorded' && e.kind === 'changeset' && e.stage === 'implementation',
+      )
+      expect(applied).toHaveLength(2)
+      expect(applied[1]?.name).toBe(applied[0]?.name)
+      expect(applied[0]?.diff).toContain('+/** A greeting for someone by name: "Hello, <name>!". */')
+      expect(applied[1]?.diff).toBe(applied[0]?.diff)
+      // Nothing new was committed, so the branch's head stays where it was.
+      expect(applied[1]?.commit).toBe(applied[0]?.commit)
+    },
+    TIMEOUT,
+  )
+
+  it(
     'escalates a ChangeSet that never passes, and leaves main byte for byte as it was',
     async () => {
       const outputs = await sampleOutputs()

@@ -111,7 +111,9 @@ export async function gitWorkspace(
           paths,
         })
         const commitId = made ?? base
-        const diff = made ? await git(info.worktree, ['show', '--format=', '--no-color', made]) : ''
+        // A ChangeSet resubmitted as it was changes nothing: its review sees the commit that applied it.
+        const shown = made ?? (await changeSetCommit(info.worktree, id))
+        const diff = shown ? await git(info.worktree, ['show', '--format=', '--no-color', shown]) : ''
         return { id, base, commit: commitId, diff: diff.slice(0, DIFF_CHARS) }
       }),
     commitFiles: (paths, message, by) =>
@@ -170,4 +172,10 @@ export async function gitWorkspace(
     },
   }
   return workspace
+}
+
+/** The last commit of the worktree's branch that applied the ChangeSet `id`, if there is one. */
+async function changeSetCommit(worktree: string, id: string): Promise<string | undefined> {
+  const grep = `--grep=Macds-ChangeSet: ${id}`
+  return (await git(worktree, ['log', '-1', '--format=%H', '--fixed-strings', grep])).trim() || undefined
 }
