@@ -178,8 +178,9 @@ export class EventLog {
   /**
    * Writes what is left and closes the file; with `durable`, only once the disk has it (fdatasync,
    * and for a new file the fsync of its directory). What was written before the run's last pause is
-   * usually on disk by then (see QuietSync), so the final fdatasync has little left to do. Appending afterwards is a bug. Safe to call twice
-   * (the first call's options hold). Rejects like `flush`; the file is closed either way.
+   * usually on disk by then (see QuietSync), so the final fdatasync has little left to do.
+   * Appending afterwards is a bug. Safe to call twice (the first call's options hold). Rejects like
+   * `flush`; the file is closed either way.
    */
   close(options: { durable?: boolean } = {}): Promise<void> {
     this.closing ??= this.finish(options.durable === true)
@@ -247,16 +248,8 @@ export class EventLog {
         this.line = this.redact ? this.redact(line) : line
         this.lineError = undefined
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        this.lineError = new MacdsError(
-          'EVENT_NOT_SERIALIZABLE',
-          `The event "${event.type}" is not JSON: ${message}`,
-          {
-            kind: 'bug',
-            cause: error,
-          },
-        )
-        if (!this.failure) this.break(this.lineError, { halt: false })
+        this.lineError = notSerializable(event, error)
+        this.break(this.lineError, { halt: false })
         continue
       }
       // Lines after a break are made for `lastLine`, never written.
@@ -297,9 +290,11 @@ export class EventLog {
     return fd
   }
 
+  /** Breaks the log for good with its first failure; a `halt` one also keeps what is encoded from being written. */
   private break(error: MacdsError, options = { halt: true }): void {
+    if (options.halt) this.halted = true
+    if (this.failure) return
     this.failure = error
-    this.halted = options.halt
     this.onBreak?.(error)
   }
 }
@@ -317,6 +312,12 @@ function lineOf(event: LoggedEvent): string {
   // nested object (its brace would come before the last one): the tail is the stamps themselves.
   if (json.endsWith(tail)) return `{${stamps},${json.slice(1, json.length - tail.length)}}`
   return `{${stamps},${JSON.stringify(withoutLogFields(event)).slice(1)}`
+}
+
+function notSerializable(event: LoggedEvent, error: unknown): MacdsError {
+  const message = error instanceof Error ? error.message : String(error)
+  const text = `The event "${event.type}" is not JSON: ${message}`
+  return new MacdsError('EVENT_NOT_SERIALIZABLE', text, { kind: 'bug', cause: error })
 }
 
 function withoutLogFields(event: { type: string }): Record<string, unknown> {
