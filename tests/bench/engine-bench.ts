@@ -21,13 +21,13 @@ export async function runToEnd(deps: RunDeps): Promise<string> {
 
 /** What one run of a benchmark workflow took, in milliseconds. */
 interface RunTimes {
-  /** startRun to its return: the lock, the log's creation, every stage, the final durable flush. */
+  /** startRun to its return: the lock, the log's creation, every stage, the last write. */
   wall: number
   /**
    * The end of the first stage to the end of the last: the N - 1 transitions after the first stage,
    * events included. Like the marginal cost (T(N) - T(1)) / (N - 1) of the baselines, this leaves out
    * what every run does once, whatever its size: its start, the first stage (right after the run's
-   * I/O, with cold caches) and its end (run.finished, the last write and fdatasync), all of which
+   * I/O, with cold caches) and its end (run.finished, the last write, the lock's removal), all of which
    * count with the fixed cost.
    */
   stages: number

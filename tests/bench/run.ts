@@ -143,7 +143,7 @@ let benchLangGraph: typeof Baselines.benchLangGraph
 // I/O, so it is (T(N) - T(1)) / (N - 1) of their medians. The engine's is timed inside each run, from
 // the end of its first stage to the end of its last, divided by N - 1 (serializing and buffering every
 // event included): subtracting whole runs would drown it in the jitter of the run's fixed cost (its
-// lock, creating the log, run.finished, the final write and fdatasync), which is shown apart.
+// lock, creating the log, run.finished, the final write), which is shown apart.
 {
   const sizes = [
     { stages: 7, runs: 101 },

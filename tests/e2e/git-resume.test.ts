@@ -115,7 +115,7 @@ describe('resuming a run on a git repository', () => {
       )
       // The slow step has started once its log file exists.
       const building = () =>
-        existsSync(log) && readdirSync(join(log, '1')).some((f) => f.endsWith('-build.log'))
+        existsSync(join(log, '1')) && readdirSync(join(log, '1')).some((f) => f.endsWith('-build.log'))
       await waitFor(() => (building() ? true : undefined), 40_000, 'the slow step')
       const sent = Date.now()
       cli.child.kill('SIGINT')

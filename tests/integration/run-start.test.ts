@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Provider } from '../../src/core/providers/types.js'
 import { startRun } from '../../src/core/run/driver.js'
+import { EventLog } from '../../src/core/run/event-log.js'
 import { runPaths } from '../../src/core/run/paths.js'
 import { rejection } from '../helpers/rejection.js'
 import { tempDir } from '../helpers/temp.js'
-import { tinyProject } from '../helpers/tiny-project.js'
+import { instantProvider, tinyProject } from '../helpers/tiny-project.js'
 
 const OPTIONS = { provider: 'scripted', script: undefined, approve: 'auto' } as const
 
@@ -66,5 +67,34 @@ describe('starting a run', () => {
     expect(error.hint).toMatch(/disk|writable/)
     expect(provider.cancelled).toBe(provider.calls)
     expect(await readFile(join(dir, '.macds', 'runs'), 'utf8')).toBe('not a directory')
+  })
+
+  it('makes the log durable before the target moves: the planned move is synced, then made', async () => {
+    const dir = await tempDir()
+    const deps = await tinyProject(dir, chain, 2, instantProvider())
+    const order: string[] = []
+    const sync = vi.spyOn(EventLog.prototype, 'sync')
+    sync.mockImplementation(async function (this: EventLog) {
+      order.push('synced')
+      await this.flush()
+    })
+    try {
+      const plan = { target: 'main', from: 'a'.repeat(40), to: 'b'.repeat(40), strategy: 'commits' as const }
+      const workspace = {
+        ...deps.workspace,
+        integrate: async ({ planned }: { planned: (p: typeof plan) => Promise<void> }) => {
+          await planned(plan)
+          // The move, as the git workspace makes it: the plan must already be in the log.
+          const log = readFileSync(runPaths(dir, 'r-sync').events, 'utf8')
+          order.push(log.includes('"type":"integration.started"') ? 'moved after the plan' : 'moved blind')
+          return { status: 'merged' as const, plan, message: 'merged' }
+        },
+      }
+      const { state } = await startRun('a requirement', OPTIONS, { ...deps, workspace }, 'r-sync')
+      expect(state.status).toBe('passed')
+      expect(order).toEqual(['synced', 'moved after the plan'])
+    } finally {
+      sync.mockRestore()
+    }
   })
 })

@@ -34,7 +34,8 @@ describe('EventLog', () => {
     expect(new Date(first.ts).toISOString()).toBe(first.ts)
     log.append({ type: 'stage.started', stage: 'architecture' })
     expect(log.lastSeq).toBe(2)
-    await log.close({ durable: true })
+    await log.sync()
+    await log.close()
     const { events, torn } = await readEventLog(file)
     expect(torn).toBe(false)
     expect(events).toEqual([first, expect.objectContaining({ v: 1, seq: 2, stage: 'architecture' })])
@@ -215,12 +216,30 @@ describe('EventLog', () => {
     },
   )
 
+  it.runIf(existsSync('/dev/null'))(
+    'syncs on request: a file the system cannot sync breaks the log at sync(), not at a flush',
+    async () => {
+      // Writes to /dev/null succeed; fdatasync on it fails (EINVAL).
+      const log = await EventLog.open('/dev/null')
+      const breaks: string[] = []
+      log.onBreak = (error) => breaks.push(error.code)
+      log.append({ type: 'written' })
+      await log.flush()
+      expect(breaks).toEqual([])
+      const error = await rejection(log.sync())
+      expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
+      expect(error.message).toMatch(/Could not sync the event log \/dev\/null/)
+      expect(breaks).toEqual(['EVENT_LOG_IO'])
+      expect((await rejection(log.close())).code).toBe('EVENT_LOG_IO')
+    },
+  )
+
   it.runIf(existsSync('/dev/full'))(
     'surfaces a failure of the last write, made as the log closes',
     async () => {
       const log = await EventLog.open('/dev/full')
       log.append({ type: 'lost' }) // closed at once: the scheduled flush never runs, close writes it
-      const error = await rejection(log.close({ durable: true }))
+      const error = await rejection(log.close())
       expect(error).toMatchObject({ code: 'EVENT_LOG_IO', kind: 'external' })
       expect(error.message).toMatch(/\/dev\/full.*ENOSPC/)
       expect(await rejection(log.close())).toBe(error) // a second close answers the same

@@ -81,8 +81,9 @@ export async function resumeRun(run_id: string, deps: RunDeps): Promise<RunResul
 }
 
 /**
- * Runs the loop of a run, then makes the log durable, closes it and releases the lock. A log that
- * could not be written fails the call with the reason, even if the run itself ended well.
+ * Runs the loop of a run, then closes the log and releases the lock. A log that could not be written
+ * fails the call with the reason, even if the run itself ended well. The log's tail is not synced
+ * here: what the run did that cannot be undone was synced before it was done.
  */
 async function drive(run: RunContext, release: () => void): Promise<RunResult> {
   // Contract edits during the run are part of its record (an invalid edit leaves the last valid version in force).
@@ -97,7 +98,7 @@ async function drive(run: RunContext, release: () => void): Promise<RunResult> {
   unsubscribe()
   await settleMemory(run)
   await closeWorkspace(run).catch((error: unknown) => void (failure ??= { error }))
-  await run.log.close({ durable: true }).catch((error: unknown) => void (failure ??= { error }))
+  await run.log.close().catch((error: unknown) => void (failure ??= { error }))
   release()
   if (failure) throw failure.error
   return { run_id: run.state.run_id, state: run.state }

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, ftruncate, mkdirSync, openSync, writevSync } from 'node:fs'
+import { closeSync, fdatasync, ftruncate, mkdirSync, openSync, writevSync } from 'node:fs'
 import { type FileHandle, mkdir, open } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
@@ -9,6 +9,7 @@ import { QuietSync } from './quiet-sync.js'
 export { type LoggedEvent, readEventLog, replayEventLog } from './event-file.js'
 
 const truncate = promisify(ftruncate)
+const datasync = promisify(fdatasync)
 
 /** Lines are encoded straight into chunks of this many bytes (a longer line gets a chunk of its own). */
 const CHUNK_BYTES = 64 * 1024
@@ -23,16 +24,18 @@ const CHUNK_BYTES = 64 * 1024
  * of fifty parallel agents, costs the run little more than their state changes; the lines are made
  * while the run waits. Callers must therefore not change an event, or anything it holds, once it is
  * appended. Nothing is on disk until a flush. A flush runs by itself once the current turn of the
- * event loop ends, but callers must `await flush()` at every stage boundary and before any
- * irreversible effect, so that the log never lags behind the world. After a write error the
+ * event loop ends, but callers must `await flush()` at every stage boundary, and `await sync()`
+ * before any irreversible effect, so that the log never lags behind the world: a flush hands the
+ * lines to the OS, which keeps them through a crash of the process, and a sync waits until the disk
+ * has them, which keeps them through a crash of the machine. After a write error the
  * instance is broken for good (a partly written batch must not be followed by more lines): every later
  * flush rejects with that error, `onBreak` is called once, and the run has to be reopened, which
  * repairs the torn tail.
  *
  * Writes are synchronous: a batch of a few kilobytes reaches the page cache in one gathered write
  * (writev) faster than a trip through the thread pool is dispatched, and nothing interleaves with it.
- * Only the fsyncs, which can take a while, go to the thread pool: the directory's, and the file's
- * whenever writing pauses (QuietSync).
+ * Only the fsyncs, which can take a while, go to the thread pool: the directory's, the file's whenever
+ * writing pauses (QuietSync), and `sync()`'s.
  */
 export class EventLog {
   readonly file: string
@@ -55,7 +58,7 @@ export class EventLog {
   private scheduled: NodeJS.Immediate | undefined
   private closing: Promise<void> | undefined
   private closed = false
-  /** The fsync of a new file's directory entry, started once the file exists; the durable close waits for it. */
+  /** The fsync of a new file's directory entry, started once the file exists; `sync()` waits for it. */
   private dirSync: Promise<void> = Promise.resolve()
   /** Syncs the file in the background whenever writing pauses; made with the first write. */
   private background: QuietSync | undefined
@@ -176,34 +179,41 @@ export class EventLog {
   }
 
   /**
-   * Writes what is left and closes the file; with `durable`, only once the disk has it (fdatasync,
-   * and for a new file the fsync of its directory). What was written before the run's last pause is
-   * usually on disk by then (see QuietSync), so the final fdatasync has little left to do.
-   * Appending afterwards is a bug. Safe to call twice (the first call's options hold). Rejects like
-   * `flush`; the file is closed either way.
+   * Writes everything appended so far and resolves once the disk has it (fdatasync, and for a new
+   * file the fsync of its directory): for the moment before an effect that cannot be undone. Rejects
+   * like `flush`, or with EVENT_LOG_IO if the sync fails (the log is then broken).
    */
-  close(options: { durable?: boolean } = {}): Promise<void> {
-    this.closing ??= this.finish(options.durable === true)
+  async sync(): Promise<void> {
+    await this.flush()
+    if (this.fd === undefined) return
+    try {
+      await datasync(this.fd)
+    } catch (error) {
+      this.break(ioError('sync', this.file, error))
+      throw this.failure
+    }
+    await this.dirSync
+  }
+
+  /**
+   * Writes what is left and closes the file, once a background sync in flight has ended. The tail is
+   * not synced: what follows the last `sync()` or pause reaches the disk when the OS writes it back.
+   * Appending afterwards is a bug. Safe to call twice. Rejects like `flush`; the file is closed either
+   * way.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.finish()
     return this.closing
   }
 
-  private async finish(durable: boolean): Promise<void> {
+  private async finish(): Promise<void> {
     if (this.scheduled) clearImmediate(this.scheduled)
     this.scheduled = undefined
     try {
       this.write()
-      // A background sync still in flight ends before the last one, and before the file is closed.
+      // A background sync still in flight ends before the file is closed.
       await this.background?.stop()
       if (this.failure) throw this.failure
-      if (durable && this.fd !== undefined) {
-        try {
-          fdatasyncSync(this.fd)
-        } catch (error) {
-          this.break(ioError('sync', this.file, error))
-          throw this.failure
-        }
-        await this.dirSync
-      }
     } finally {
       this.closed = true
       if (this.fd !== undefined) closeSync(this.fd)

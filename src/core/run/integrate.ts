@@ -7,14 +7,14 @@ import { record, type RunContext } from './context.js'
  */
 export async function integrate(run: RunContext, signal: AbortSignal): Promise<void> {
   const { options, integration } = run.state
-  // Nothing irreversible happens before `planned`, which flushes the log before the target moves.
+  // Nothing irreversible happens before `planned`, which makes the log durable before the target moves.
   const outcome = await run.workspace.integrate({
     merge: options.merge !== false,
     previous: integration.status === undefined ? integration.plan : undefined,
     signal,
     planned: async (plan) => {
       record(run, { type: 'integration.started', ...plan })
-      await run.log.flush()
+      await run.log.sync()
     },
   })
   if (signal.aborted) return

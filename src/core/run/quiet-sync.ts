@@ -12,7 +12,7 @@ export const QUIET_MS = 50
  * called for `quietMs` (QUIET_MS by default), an fdatasync goes to the thread pool. A run writes its
  * log in bursts and then waits for its agents, so the log reaches the disk while the run waits, and a
  * crash of the machine loses at most the last burst. A run that writes without pausing is never synced
- * in the background (its durable close syncs everything). A failed sync is reported to `onError` once.
+ * in the background. A failed sync is reported to `onError` once.
  */
 export class QuietSync {
   private timer: NodeJS.Timeout | undefined
