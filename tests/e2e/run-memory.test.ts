@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../helpers/cli.js'
+import { repoRoot, runCli } from '../helpers/cli.js'
 import {
   fixtureOutput,
   passingOutputs,
@@ -13,6 +13,7 @@ import {
   stepsFor,
 } from '../helpers/run-project.js'
 import { promptText } from '../helpers/prompts.js'
+import { farewellEdit, gitIn, implementationStep, sampleRepo, sampleSteps } from '../helpers/sample-repo.js'
 
 const REQUIREMENT = 'Add rate limiting to the login endpoint'
 const HOUR = 3_600_000
@@ -63,4 +64,48 @@ describe('memory across runs', () => {
       'The limiter is not wired',
     )
   })
+})
+
+describe('a memory scope the policy shares although .gitignore ignores it', () => {
+  it('is committed with the run and lands on main', async () => {
+    const steps = await sampleSteps()
+    const review = steps.find((s) => s.stage === 'review')
+    const changes = {
+      verdict: 'request_changes',
+      summary: 'farewell() needs a doc comment.',
+      comments: [{ file: 'src/farewell.js', line: 1, severity: 'major', message: 'No doc comment.' }],
+      standards_checked: ['Tests'],
+    }
+    const implementation = steps.find((s) => s.stage === 'implementation')
+    const index = steps.findIndex((s) => s.stage === 'review')
+    if (!review || !implementation) throw new Error('the sample steps have no review or implementation')
+    // The review asks for changes once: a failure note for implementation, in a scope shared here.
+    const documented = farewellEdit(
+      'export function farewell',
+      '/** Says goodbye. */\nexport function farewell',
+    )
+    steps.splice(
+      index,
+      0,
+      { ...review, output: changes, delay_ms: 2000 },
+      await implementationStep(documented),
+    )
+    steps.push(steps.find((s) => s.stage === 'build_test') ?? review)
+    const root = await sampleRepo(steps, {
+      edit: async (dir) => {
+        const policy = await readFile(join(repoRoot, 'memory', 'policy.yaml'), 'utf8')
+        await mkdir(join(dir, 'memory'), { recursive: true })
+        const shared = policy.replace(/(failure:\n\s+half_life: \S+\n\s+shared: )false/, '$1true')
+        expect(shared).not.toBe(policy)
+        await writeFile(join(dir, 'memory', 'policy.yaml'), shared)
+      },
+    })
+    expect(await readFile(join(root, '.gitignore'), 'utf8')).toContain('memory/failure*')
+    const { code, stdout } = await runCli(['run', 'Add a farewell function', '--approve', 'auto'], {
+      cwd: root,
+      timeoutMs: 60_000,
+    })
+    expect(code, stdout).toBe(0)
+    expect(gitIn(root, 'show', 'main:memory/failure.jsonl')).toContain('review sent implementation back')
+  }, 60_000)
 })

@@ -19,6 +19,8 @@ export interface CommitRequest {
    * (created, modified or deleted) and nothing else, even when other changes are staged.
    */
   paths: readonly string[] | 'all'
+  /** Adds the listed paths even where a .gitignore ignores them (they were named on purpose). */
+  force?: boolean
 }
 
 /**
@@ -30,7 +32,7 @@ export async function commit(cwd: string, request: CommitRequest): Promise<strin
   checkIdentity(author)
   const pathspec = paths === 'all' ? [] : ['--', ...paths]
   if (paths !== 'all' && paths.length === 0) return undefined
-  await git(cwd, ['--literal-pathspecs', 'add', '--all', ...pathspec])
+  await git(cwd, ['--literal-pathspecs', 'add', '--all', ...(request.force ? ['--force'] : []), ...pathspec])
   const result = await gitTry(cwd, [
     ...asCommitter(author),
     '--literal-pathspecs',

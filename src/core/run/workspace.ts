@@ -98,7 +98,10 @@ export interface Workspace {
   applyChangeSet(changeset: ChangeSet, by: Author): Promise<AppliedChangeSet>
   /** Why an artifact's owner may not write this content (API_CONTRACTS.yaml that is not YAML...), or undefined. */
   checkArtifact(name: string, content: string): Promise<string | undefined>
-  /** Commits these files (relative to `root`) as they are in the worktree; the commit, if one was made. */
+  /**
+   * Commits these files (relative to `root`) as they are in the worktree, even where a .gitignore
+   * ignores them; the commit, if one was made.
+   */
   commitFiles(paths: string[], message: string, by: Author): Promise<string | undefined>
   /**
    * Writes an artifact its owner changed (new entries of an append-only artifact are appended); the

@@ -120,11 +120,13 @@ export async function gitWorkspace(
       serial(async () => {
         const author = { name: `macds ${by.agent}`, email: `${by.agent}@macds.invalid` }
         const files = paths.map((p) => relative(info.worktree, join(root, p)))
+        // Shared memory files are committed because the policy says so, even where .gitignore ignores them.
         return commit(info.worktree, {
           message,
           author,
           trailers: trailers(by.agent, by.stage),
           paths: files,
+          force: true,
         })
       }),
     async checkArtifact(name, content) {
