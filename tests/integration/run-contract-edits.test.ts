@@ -2,12 +2,12 @@ import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ContractRegistry } from '../../src/core/contracts/registry.js'
-import type { Provider } from '../../src/core/providers/types.js'
+import type { CompletionRequest, Provider } from '../../src/core/providers/types.js'
 import { startRun } from '../../src/core/run/driver.js'
 import { readEventLog } from '../../src/core/run/event-log.js'
 import { runPaths } from '../../src/core/run/paths.js'
 import { tempDir, waitFor } from '../helpers/temp.js'
-import { tinyProject } from '../helpers/tiny-project.js'
+import { instantProvider, tinyProject } from '../helpers/tiny-project.js'
 
 const OPTIONS = { provider: 'scripted', script: undefined, approve: 'auto' } as const
 
@@ -15,15 +15,15 @@ const OPTIONS = { provider: 'scripted', script: undefined, approve: 'auto' } as 
 function heldProvider(): Provider & { calls: number; release: () => void } {
   let release = () => {}
   const released = new Promise<void>((resolve) => (release = resolve))
+  const answers = instantProvider()
   const provider = {
     name: 'scripted' as const,
     calls: 0,
     release: () => release(),
-    complete: async ({ model }: { model: string }) => {
+    complete: async (request: CompletionRequest) => {
       provider.calls++
       await released
-      const usage = { prompt_tokens: 1, completion_tokens: 1 }
-      return { text: '{"ok":true}', model, usage, cost_usd: 0, mode: 'text' as const, requests: 1 }
+      return answers.complete(request)
     },
   }
   return provider

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import { commit } from '../git/index.js'
+import { oneAtATime } from '../one-at-a-time.js'
 import { appended, artifactName, checkContent, checkOwner } from './checks.js'
 import type { ArtifactName } from './names.js'
 
@@ -45,12 +46,7 @@ export interface ArtifactStoreOptions {
  */
 export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStore {
   const { cwd, owners, dir = 'artifacts' } = options
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const next = queue.then(task, task)
-    queue = next.catch(() => undefined)
-    return next
-  }
+  const serial = oneAtATime()
   const fileOf = (name: ArtifactName) => join(cwd, dir, name)
   const read = (name: ArtifactName) => readFile(fileOf(name), 'utf8').catch(missing)
 

@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path'
 import { artifactName, checkContent, createArtifactStore } from '../artifacts/index.js'
 import { MacdsError } from '../errors.js'
+import { oneAtATime } from '../one-at-a-time.js'
 import type { ProjectConfig } from '../config/load.js'
 import { applyChangeSet } from '../changeset/apply.js'
 import { checkChangeSet } from '../changeset/guard.js'
@@ -41,12 +42,7 @@ export async function gitWorkspace(
     dir: join(relative(info.worktree, root), 'artifacts'),
   })
   // Git's index is shared by everything that commits in the worktree: one change at a time.
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const next = queue.then(task, task)
-    queue = next.catch(() => undefined)
-    return next
-  }
+  const serial = oneAtATime()
   let pipelineRuns = 0
   let validated: string | undefined
   let flaky: string[] = []
